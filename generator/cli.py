@@ -1,0 +1,146 @@
+"""The `newsroom` command line: build, check, serve and new."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from . import __version__, scaffold
+from . import build as build_mod
+from .diagnostics import ERROR, Diagnostic, Report
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="newsroom", description="A static site generator for a newsroom.")
+    top.add_argument("--version", action="version", version=f"newsroom {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into its output folder")
+    build.add_argument("site", nargs="?", default=".", help="the site folder (default: here)")
+    build.add_argument("-o", "--output", help="output folder (default: SITE/output)")
+    build.add_argument("--drafts", action="store_true", help="include drafts")
+    build.add_argument("--future", action="store_true", help="include articles dated after now")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--base-url", help="override base_url from config.yaml")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+    check = commands.add_parser("check", help="check the site as build does, without writing")
+    check.add_argument("site", nargs="?", default=".")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    serve = commands.add_parser("serve", help="preview the site, rebuilding on every change")
+    serve.add_argument("site", nargs="?", default=".")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--poll", action="store_true", help="poll for changes (network and container mounts)")
+
+    new = commands.add_parser("new", help="start a new article (a draft)")
+    new.add_argument("title", help='the headline, in quotes: "Headline"')
+    new.add_argument("--site", default=".", help="the site folder (default: here)")
+    new.add_argument("--author", help="the author's id (from content/authors/)")
+    new.add_argument("--section", help="a section slug or title from config.yaml")
+    new.add_argument("--tags", help="comma-separated tags")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    site = Path(getattr(args, "site", ".")).resolve()
+    if not site.is_dir():
+        print(f"newsroom: error: site folder {site} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command in ("build", "check"):
+            return run_build(args, site)
+        if args.command == "new":
+            return scaffold.new_article(site, args.title, args.author, args.section, args.tags)
+        print("newsroom serve: the preview server comes in the next release; use `newsroom build`.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nnewsroom: stopped", file=sys.stderr)
+        return 130
+
+
+def run_build(args, site: Path) -> int:
+    writing = args.command == "build"
+    quiet = getattr(args, "quiet", False)
+    output = Path(args.output).resolve() if getattr(args, "output", None) else None
+    result = build_mod.build(
+        site, output=output, drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
+        strict=args.strict, base_url=getattr(args, "base_url", None), write_files=writing,
+        progress=None if quiet else terminal_progress())
+    clear_progress()
+    print_report(result.report, args.strict, site)
+    if not result.ok(args.strict):
+        return EXIT_ERRORS
+    if not quiet:
+        for notice in result.site.notices if result.site else []:
+            print(f"note: {notice}", file=sys.stderr)
+        print(summary_line(result, writing))
+    return EXIT_OK
+
+
+def summary_line(result: build_mod.Result, writing: bool) -> str:
+    site = result.site
+    pages = sum(1 for rel in result.files if rel.endswith(".html"))
+    counts = (f"{pages} pages, {len(site.articles)} articles, {len(site.tag_names)} tags, "
+              f"{len(site.authors)} authors")
+    if not writing:
+        return f"checked {counts}: no errors"
+    stats = result.stats
+    return (f"built {counts} in {result.seconds:.2f} s "
+            f"({stats.written} files written, {stats.removed} removed) -> {result.output}")
+
+
+def print_report(report: Report, strict: bool, site: Path) -> None:
+    items = report.sorted()
+    if strict:
+        items = [Diagnostic(d.path, d.line, d.col, ERROR, d.message) for d in items]
+    for item in items:
+        print(item.format(), file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        # GitHub wants paths from the repository's root, and the site may be a folder inside it.
+        root = Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd()).resolve()
+        for item in items:
+            path = Path(os.path.relpath(site / item.path, root)).as_posix() if item.path else item.path
+            print(replace(item, path=path).annotation())
+    errors = sum(1 for d in items if d.severity == ERROR)
+    warnings = len(items) - errors
+    if items:
+        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+
+
+_progress_shown = False
+
+
+def terminal_progress():
+    """Progress on a terminal only: CI logs stay clean."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    last = {"stage": None, "percent": -1}
+
+    def show(stage: str, done: int, total: int) -> None:
+        global _progress_shown
+        percent = done * 100 // max(total, 1)
+        if (stage, percent) != (last["stage"], last["percent"]):
+            last.update(stage=stage, percent=percent)
+            sys.stderr.write(f"\r\x1b[K{stage}: {done}/{total}")
+            sys.stderr.flush()
+            _progress_shown = True
+
+    return show
+
+
+def clear_progress() -> None:
+    if _progress_shown:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+
+

@@ -1,0 +1,77 @@
+"""Problems found in a site, kept as values until the command line prints them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str  # relative to the site folder, with forward slashes
+    line: int  # 1-based; 0 when the problem is about the whole file
+    col: int  # 1-based; 0 when unknown
+    severity: str
+    message: str
+
+    def format(self) -> str:
+        where = self.path or "."
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def annotation(self) -> str:
+        """The GitHub Actions workflow command for this problem."""
+        kind = "error" if self.severity == ERROR else "warning"
+        loc = f"file={self.path}"
+        if self.line:
+            loc += f",line={self.line}"
+            if self.col:
+                loc += f",col={self.col}"
+        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} {loc}::{text}"
+
+
+@dataclass
+class Report:
+    """Diagnostics gathered over one build, in the order they were found."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, message: str, line: int = 0, col: int = 0) -> None:
+        self.items.append(Diagnostic(path, line, col, ERROR, message))
+
+    def warning(self, path: str, message: str, line: int = 0, col: int = 0) -> None:
+        self.items.append(Diagnostic(path, line, col, WARNING, message))
+
+    def extend(self, items: Iterable[Diagnostic]) -> None:
+        self.items.extend(items)
+
+    def errors(self, strict: bool = False) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == ERROR or strict]
+
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        """Unique diagnostics, by file and line, so output is stable."""
+        return sorted(set(self.items))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def rel(path: Path, root: Path) -> str:
+    """A path as shown in messages: relative to the site, forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

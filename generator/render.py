@@ -1,0 +1,111 @@
+"""Jinja2 setup and rendering of routes into bytes, with template errors as diagnostics."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from pathlib import Path
+
+import jinja2
+
+from .diagnostics import Report, did_you_mean
+
+TEMPLATES = ("base.html", "article.html", "listing.html", "tags.html", "authors.html", "page.html", "404.html",
+             "redirect.html", "feed.xml", "sitemap.xml", "sitemap_index.xml", "robots.txt")
+
+
+def default_layouts() -> Path:
+    """The layouts that ship with the package (copied in at install), or the repository's own."""
+    packaged = Path(__file__).parent / "layouts"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "layouts"
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined with a message that names the missing field and the closest one there is."""
+
+    @property
+    def _undefined_message(self) -> str:
+        name, owner = self._undefined_name, self._undefined_obj
+        if name is not None and isinstance(owner, dict):
+            return f'"{name}" is undefined{did_you_mean(str(name), [str(k) for k in owner])}'
+        if owner is jinja2.utils.missing and name is not None:
+            return f'"{name}" is undefined'
+        return super()._undefined_message
+
+
+class Renderer:
+    """Renders templates from the site's layouts, falling back file by file to the defaults."""
+
+    def __init__(self, site_dir: Path, layouts: Path) -> None:
+        self.site_dir = site_dir
+        self.folders = [p for p in (layouts, default_layouts()) if p.is_dir()]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in self.folders]),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=_Undefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        self.failed: set[tuple[str, int, str]] = set()
+
+    def check(self, report: Report) -> bool:
+        """Compile every template once, so a syntax error is reported once."""
+        ok = True
+        for name in TEMPLATES:
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                report.error(self._where(exc.filename or name), f"template syntax error: {exc.message}",
+                             exc.lineno or 0, 1)
+                ok = False
+            except jinja2.TemplateNotFound:
+                report.error("layouts", f"template {name} is missing from layouts/ and from the default layouts")
+                ok = False
+        return ok
+
+    def render(self, template: str, context: dict, report: Report) -> bytes | None:
+        try:
+            return self.env.get_template(template).render(context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:  # an {% include %}d template not in TEMPLATES
+            self._fail(report, exc.filename or template, exc.lineno or 0, f"template syntax error: {exc.message}")
+        except Exception as exc:  # noqa: BLE001 - any error inside a template is the designer's to fix
+            name, line = self._template_frame(exc, template)
+            if isinstance(exc, jinja2.UndefinedError):
+                self._fail(report, name, line, f"undefined variable: {_expression(name, line, exc)}")
+            else:
+                self._fail(report, name, line, f"{type(exc).__name__} in template: {exc}")
+        return None
+
+    def _fail(self, report: Report, name: str, line: int, message: str) -> None:
+        key = (self._where(name), line, message)
+        if key not in self.failed:  # one message per template line, not one per page
+            self.failed.add(key)
+            report.error(key[0], message, line, 1)
+
+    def _template_frame(self, exc: Exception, template: str) -> tuple[str, int]:
+        """The innermost template file and line in the traceback (Jinja maps them back)."""
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if any(frame.filename.startswith(str(folder)) for folder in self.folders):
+                return frame.filename, frame.lineno or 0
+        return template, 0
+
+    def _where(self, filename: str) -> str:
+        path = Path(filename)
+        try:
+            return path.resolve().relative_to(self.site_dir.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def _expression(filename: str, line: int, exc: Exception) -> str:
+    """'article.titel is undefined (did you mean "title"?)': the dotted name as the template has it."""
+    message = str(exc)
+    quoted = re.match(r'"([^"]+)"', message)
+    try:
+        text = Path(filename).read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError):
+        return message
+    if quoted:
+        found = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(quoted.group(1))}\b", text)
+        if found:
+            return f"{found.group(0)}{message[len(quoted.group(0)):]}"
+    return message

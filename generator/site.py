@@ -1,0 +1,241 @@
+"""The whole site: authors, sections and tags resolved, links checked, articles grouped and related."""
+
+from __future__ import annotations
+
+import html
+import math
+import posixpath
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from . import markup, urls
+from .config import Config
+from .diagnostics import Report, did_you_mean
+from .model import Article, Author, Page, StaticFile
+
+RELATED_POOL = 100  # newest articles considered per shared tag or author: bounds the work
+
+
+@dataclass(frozen=True)
+class Options:
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+
+
+@dataclass
+class Site:
+    config: Config
+    articles: list[Article]  # resolved and published, newest first
+    authors: dict[str, Author]  # by id, sorted by id
+    pages: list[Page]
+    static: list[StaticFile]
+    tag_names: dict[str, str]  # slug -> spelling shown, sorted by slug
+    by_section: dict[str, list[int]] = field(default_factory=dict)  # indices into articles
+    by_tag: dict[str, list[int]] = field(default_factory=dict)
+    by_author: dict[str, list[int]] = field(default_factory=dict)
+    related: list[list[int]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def assemble(config: Config, articles: list[Article], authors: list[Author], pages: list[Page],
+             static: list[StaticFile], options: Options, report: Report, broken: frozenset[str] = frozenset()) -> Site:
+    """Resolve references and group articles; problems go to `report`.
+
+    `broken` names the sources that could not be read (already reported):
+    references to them are not reported again.
+    """
+    authors_by_id = {a.id: a for a in sorted(authors, key=lambda a: a.id)}
+    files = {f.source: f.url for f in static}
+    for author in authors_by_id.values():
+        _check_photo(author.source, author.photo, {}, files, report)
+    chosen, notices, left_out = _publishable(articles, options)
+    unreadable = {_file_id(path) for path in broken}
+    resolved = [_resolve(config, a, authors_by_id, unreadable, files, report) for a in chosen]
+    resolved.sort(key=lambda a: (-a.date.timestamp(), a.url))
+    targets = _targets(resolved, pages, authors_by_id, files)
+    missing = {**left_out, **{path: None for path in broken}}
+    resolved = [replace(a, body=_links(a.body, a, targets, missing, report)) for a in resolved]
+    pages = [replace(p, url=urls.page_url(p.slug), body=_links(p.body, p, targets, missing, report)) for p in pages]
+    tag_names = _tag_names(resolved, report)
+    site = Site(config, resolved, authors_by_id, pages, static, tag_names, notices=notices)
+    _group(site)
+    site.related = [related(site, i) for i in range(len(resolved))]
+    return site
+
+
+def _file_id(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def _publishable(articles: list[Article], options: Options) -> tuple[list[Article], list[str], dict[str, str]]:
+    """The articles this build publishes, notices about the others, and why each other is left out."""
+    kept, drafts, scheduled = [], [], []
+    for article in sorted(articles, key=lambda a: a.source):
+        if article.draft:
+            drafts.append(article)
+            if options.drafts:
+                kept.append(replace(article, status="draft"))
+        elif article.date > options.now:
+            scheduled.append(article)
+            if options.future:
+                kept.append(replace(article, status="scheduled"))
+        else:
+            kept.append(article)
+    notices = []
+    if scheduled and not options.future:
+        first = min(scheduled, key=lambda a: a.date)
+        notices.append(f"left out {len(scheduled)} scheduled article{'s' * (len(scheduled) > 1)} "
+                       f"(next: {first.source} on {first.date:%Y-%m-%d %H:%M}); --future includes them")
+    if drafts and not options.drafts:
+        notices.append(f"left out {len(drafts)} draft{'s' * (len(drafts) > 1)}; --drafts includes them")
+    left_out = {a.source: "a draft" for a in drafts if not options.drafts}
+    left_out.update({a.source: f"scheduled for {a.date:%Y-%m-%d %H:%M}" for a in scheduled if not options.future})
+    return kept, notices, left_out
+
+
+def _resolve(config: Config, article: Article, authors: dict[str, Author], unreadable: set[str],
+             files: dict[str, str], report: Report) -> Article:
+    """Authors as ids, the section as a slug, the photo checked, the URL set."""
+    lines = article.lines
+    key = "authors" if "authors" in lines else "author"
+    ids = []
+    for written in article.authors:
+        ident = _author_id(written, authors)
+        if ident is None and written.casefold() in unreadable:
+            continue  # a profile that could not be read: its own error says why
+        if ident is None:
+            report.error(article.source, f'unknown author "{written}"{did_you_mean(written, authors)}'
+                         f"; authors are the files in content/authors/", *lines.get(key, (1, 1)))
+        elif ident not in ids:
+            ids.append(ident)
+    section = _section(config, article.section)
+    if section is None:
+        slugs = [s.slug for s in config.sections]
+        report.error(article.source, f'unknown section "{article.section}"{did_you_mean(article.section, slugs)}'
+                     f"; sections are declared in config.yaml", *lines.get("section", (1, 1)))
+        section = config.default_section
+    _check_photo(article.source, article.photo, lines, files, report)
+    url = urls.article_url(config, section, article.slug, article.date)
+    return replace(article, authors=tuple(ids), section=section, url=url)
+
+
+def _author_id(written: str, authors: dict[str, Author]) -> str | None:
+    folded = written.casefold()
+    for author in authors.values():
+        if folded in (author.id.casefold(), author.name.casefold()):
+            return author.id
+    return None
+
+
+def _section(config: Config, written: str | None) -> str | None:
+    if written is None:
+        return config.default_section
+    folded = written.casefold()
+    return next((s.slug for s in config.sections if folded in (s.slug, s.title.casefold())), None)
+
+
+def _check_photo(source: str, photo, lines: dict, files: dict[str, str], report: Report) -> None:
+    if photo is None or photo.local is None or photo.local in files:
+        return
+    hint = did_you_mean(photo.src, [url for url in files.values() if not url.startswith("/static/")])
+    where = lines.get("photo.src", lines.get("photo", (1, 1)))
+    report.error(source, f'photo "{photo.src}" does not exist: there is no file {photo.local}{hint}', *where)
+
+
+def _targets(articles: list[Article], pages: list[Page], authors: dict[str, Author],
+             files: dict[str, str]) -> dict[str, str]:
+    """Every source file a link may name, with its URL."""
+    targets = dict(files)
+    targets.update({a.source: a.url for a in articles})
+    targets.update({p.source: urls.page_url(p.slug) for p in pages})
+    targets.update({a.source: urls.author_url(a.id) for a in authors.values()})
+    return targets
+
+
+def _links(body: str, source: Article | Page, targets: dict[str, str], missing: dict[str, str | None],
+           report: Report) -> str:
+    """Link markers replaced by URLs; links to files that are missing or left out are errors."""
+    def swap(match) -> str:
+        target = html.unescape(match.group(1))
+        if target in targets:
+            return targets[target]
+        folder = posixpath.dirname(source.source)
+        written = posixpath.relpath(target, folder)
+        line = source.lines.get("links", {}).get(target, (1, 1))
+        if target in missing:
+            if missing[target]:  # None: the target could not be read, and says so itself
+                report.error(source.source, f'link to "{written}", which is {missing[target]} and is not '
+                             "published in this build", *line)
+        else:
+            choices = [posixpath.relpath(t, folder) for t in targets]
+            report.error(source.source, f'link to "{written}", which does not exist{did_you_mean(written, choices)}',
+                         *line)
+        return "#"
+
+    return markup.MARKER.sub(swap, body) if "@@source:" in body else body
+
+
+def _tag_names(articles: list[Article], report: Report) -> dict[str, str]:
+    """One spelling per tag slug: the most used, then the first met."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for article in sorted(articles, key=lambda a: a.source):
+        for tag in article.tags:
+            spellings[urls.slugify(tag)][tag] += 1
+    names = {slug: counts.most_common(1)[0][0] for slug, counts in sorted(spellings.items())}
+    for article in sorted(articles, key=lambda a: a.source):
+        for tag in article.tags:
+            shown = names[urls.slugify(tag)]
+            if tag != shown:
+                report.warning(article.source, f'tag "{tag}" is the same tag as "{shown}"; it is shown as "{shown}"',
+                               *article.lines.get("tags", (1, 1)))
+    return names
+
+
+def _group(site: Site) -> None:
+    sections = {s.slug: [] for s in site.config.sections}
+    tags: dict[str, list[int]] = {slug: [] for slug in site.tag_names}
+    by_author: dict[str, list[int]] = {ident: [] for ident in site.authors}
+    for index, article in enumerate(site.articles):
+        sections[article.section].append(index)
+        for slug in dict.fromkeys(urls.slugify(t) for t in article.tags):
+            tags[slug].append(index)
+        for ident in article.authors:
+            by_author[ident].append(index)
+    site.by_section, site.by_tag, site.by_author = sections, tags, by_author
+
+
+def tag_slugs(article: Article) -> list[str]:
+    return list(dict.fromkeys(urls.slugify(t) for t in article.tags))
+
+
+def related(site: Site, index: int) -> list[int]:
+    """The articles most like this one: shared tags (rarer ones weigh more),
+    then shared authors, then the same section; newest first among equals.
+
+    Only the newest RELATED_POOL articles of each tag and author are scored,
+    so the work grows with the number of articles, not with its square.
+    """
+    article = site.articles[index]
+    total = len(site.articles)
+    scores: dict[int, list[float]] = defaultdict(lambda: [0.0, 0, 0])
+    for slug in tag_slugs(article):
+        posting = site.by_tag[slug]
+        weight = math.log(1 + total / len(posting))
+        for other in posting[:RELATED_POOL]:
+            scores[other][0] += weight
+    for ident in article.authors:
+        for other in site.by_author[ident][:RELATED_POOL]:
+            scores[other][1] += 1
+    scores.pop(index, None)
+    for other, score in scores.items():
+        score[2] = int(site.articles[other].section == article.section)
+    want = site.config.related
+    best = sorted(scores, key=lambda o: (-scores[o][0], -scores[o][1], -scores[o][2], o))[:want]
+    for other in site.by_section[article.section]:
+        if len(best) >= want:
+            break
+        if other != index and other not in best:
+            best.append(other)
+    return best

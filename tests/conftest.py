@@ -1,0 +1,91 @@
+"""Shared fixtures: small sites written inline, the golden switch, the repository's root."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED_EPOCH = "1795000000"  # 2026-11-19: builds in tests must not depend on the clock
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the example site")
+
+
+def write_site(root: Path, spec: str) -> Path:
+    """Write files given as `-- path --` sections (the Hugo test style) under root."""
+    spec = textwrap.dedent(spec)
+    current, lines = None, []
+    files = {}
+    for line in spec.splitlines(keepends=True):
+        if line.startswith("-- ") and line.rstrip().endswith(" --"):
+            if current:
+                files[current] = "".join(lines)
+            current, lines = line.strip()[3:-3].strip(), []
+        else:
+            lines.append(line)
+    if current:
+        files[current] = "".join(lines)
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+MINIMAL = """
+-- config.yaml --
+title: Test Wire
+base_url: https://test.example.org
+timezone: America/New_York
+sections:
+  - {slug: news, title: News}
+  - {slug: health, title: Health}
+-- content/authors/kate-michael.md --
+---
+name: Kate Michael
+role: Reporter
+---
+Kate writes about diplomacy.
+-- content/authors/alexa-hornbeck.md --
+---
+name: Alexa Hornbeck
+---
+Alexa covers health.
+-- content/articles/2021/first.md --
+---
+title: First Story
+date: 2021-04-02 09:30
+author: kate-michael
+tags: [North Korea, Diplomacy]
+---
+The first paragraph of the first story.
+
+A second paragraph.
+"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A factory: site(extra_spec) writes the minimal site plus extra files, returns its folder."""
+    def make(extra: str = "", base: str = MINIMAL) -> Path:
+        root = tmp_path / "site"
+        write_site(root, base)
+        write_site(root, extra)
+        return root
+    return make
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The newsroom command in a subprocess, as CI and writers run it."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "CI")}
+    environment["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=600)

@@ -1,0 +1,230 @@
+"""End to end through the command line, as CI and writers run it."""
+
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+
+def files(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """The example site, built once through the CLI."""
+    out = tmp_path_factory.mktemp("example") / "out"
+    result = run_cli("build", ".", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_example_site_builds_with_one_success_line(example):
+    out, result = example
+    assert re.fullmatch(r"built \d+ pages, 15 articles, \d+ tags, 4 authors in [\d.]+ s "
+                        r"\(\d+ files written, 0 removed\) -> .*\n", result.stdout)
+    assert "left out 1 scheduled article" in result.stderr and "left out 1 draft" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_kind_of_page_is_made(example):
+    out, _ = example
+    for rel in ["index.html", "think-tanks/reinvigorating-diplomacy-north-korea/index.html", "health/index.html",
+                "tags/index.html", "tags/north-korea/index.html", "tags/north-korea/feed.xml", "authors/index.html",
+                "authors/kate-michael/index.html", "authors/kate-michael/feed.xml", "health/feed.xml", "feed.xml",
+                "about/index.html", "sitemap.xml", "robots.txt", "404.html", "static/style.css",
+                "images/2021/hanoi-summit.jpg", "files/north-korea-timeline.txt",
+                "2021/04/old-north-korea-url/index.html"]:
+        assert (out / rel).is_file(), rel
+    assert not list(out.rglob("*chip-shortage*")), "the draft was published"
+    assert not list(out.rglob("*former-negotiators*")), "the scheduled article was published"
+
+
+def test_article_page_has_what_the_spec_lists(example):
+    out, _ = example
+    page = (out / "think-tanks/reinvigorating-diplomacy-north-korea/index.html").read_text()
+    assert page.count("<h1") == 1
+    for needle in ['<html lang="en"', '<link rel="canonical" href="https://news.example.org/think-tanks/',
+                   '<meta name="description"', 'property="og:title"', 'name="twitter:card"', 'href="#main"',
+                   '<main id="main"', '"@type":"NewsArticle"', '"@type":"BreadcrumbList"', "<figure",
+                   "<figcaption", "Saul Loeb/AFP/Getty Images", '<span class="dateline">WASHINGTON —</span>',
+                   '<time datetime="2021-04-02T00:00:00-04:00"', 'href="/authors/kate-michael/"',
+                   'href="/tags/north-korea/"', "Read more", 'href="/in-the-news/blinken-first-trip-asia/"']:
+        assert needle in page, needle
+    assert "@@source:" not in page
+
+
+def test_listings_are_paginated_and_link_each_other(tmp_path, site):
+    root = site("".join(f"""
+-- content/articles/2021/story-{n:02d}.md --
+---
+title: Story {n}
+date: 2021-04-{n:02d}
+author: kate-michael
+tags: [Diplomacy]
+---
+Text {n}.
+""" for n in range(1, 24)))
+    result = run_cli("build", str(root))
+    assert result.returncode == 0, result.stderr
+    out = root / "output"
+    for rel in ["index.html", "page/2/index.html", "page/3/index.html", "tags/diplomacy/page/3/index.html",
+                "news/page/3/index.html", "authors/kate-michael/page/3/index.html"]:
+        assert (out / rel).is_file(), rel
+    assert not (out / "page/4").exists()
+    second = (out / "page/2/index.html").read_text()
+    assert 'href="/page/3/"' in second and 'href="/"' in second
+    assert "Story 13" in second and "Story 14" not in second  # newest first, ten a page
+    tags = (out / "tags/index.html").read_text()
+    assert "Diplomacy" in tags and "24" in tags
+
+
+def test_builds_are_deterministic(tmp_path, example):
+    out, _ = example
+    again = tmp_path / "again"
+    assert run_cli("build", ".", "-o", str(again)).returncode == 0
+    assert files(again) == files(out)
+
+
+def test_a_second_build_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    run_cli("build", ".", "-o", str(out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result = run_cli("build", ".", "-o", str(out))
+    assert "(0 files written, 0 removed)" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_deleted_sources_leave_the_output(site):
+    root = site("""
+-- content/articles/2021/second.md --
+---
+title: Second
+date: 2021-05-01
+author: kate-michael
+---
+Gone soon.
+""")
+    assert run_cli("build", str(root)).returncode == 0
+    assert (root / "output/news/second/index.html").exists()
+    (root / "content/articles/2021/second.md").unlink()
+    result = run_cli("build", str(root))
+    assert result.returncode == 0 and not (root / "output/news/second").exists()
+    assert "removed)" in result.stdout and ", 0 removed" not in result.stdout
+
+
+def test_failed_build_leaves_output_exactly_as_it_was(site):
+    root = site()
+    assert run_cli("build", str(root)).returncode == 0
+    before = files(root / "output")
+    (root / "content/articles/2021/first.md").write_text("---\ntitle: [broken\n---\n")
+    result = run_cli("build", str(root))
+    assert result.returncode == 1
+    assert "content/articles/2021/first.md:2:8: error: YAML syntax error" in result.stderr
+    assert files(root / "output") == before
+
+
+def test_drafts_future_and_base_url_options(site):
+    root = site("""
+-- content/articles/2021/draft.md --
+---
+title: Draft Story
+date: 2021-05-01
+author: kate-michael
+draft: true
+---
+Not yet.
+-- content/articles/2030/later.md --
+---
+title: Later Story
+date: 2030-05-01
+author: kate-michael
+---
+Not yet.
+""")
+    result = run_cli("build", str(root), "--drafts", "--future", "--base-url", "https://preview.example.org", "-q")
+    assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+    out = root / "output"
+    assert "Draft" in (out / "news/draft/index.html").read_text()
+    page = (out / "news/later/index.html").read_text()
+    assert "Scheduled" in page and "https://preview.example.org/news/later/" in page
+    assert 'name="robots" content="noindex"' in page
+
+
+def test_check_writes_nothing(site):
+    root = site()
+    result = run_cli("check", str(root))
+    assert result.returncode == 0 and result.stdout.startswith("checked ")
+    assert not (root / "output").exists()
+
+
+def test_strict_turns_warnings_into_errors(site):
+    root = site("""
+-- content/articles/2021/typo.md --
+---
+title: Typo
+tilte: Typo
+date: 2021-05-01
+author: kate-michael
+---
+Text.
+""")
+    relaxed = run_cli("build", str(root))
+    assert relaxed.returncode == 0
+    assert 'content/articles/2021/typo.md:3:1: warning: unknown field "tilte" (did you mean "title"?)' \
+        in relaxed.stderr
+    strict = run_cli("build", str(root), "--strict")
+    assert strict.returncode == 1 and "3:1: error: unknown field" in strict.stderr
+
+
+def test_github_annotations(site):
+    root = site("-- content/articles/2021/first.md --\n---\ntitle: no\n---\n")
+    result = run_cli("check", str(root), env={"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(root)})
+    assert result.returncode == 1
+    assert "::error file=content/articles/2021/first.md,line=2,col=1::" in result.stdout
+
+
+def test_command_line_mistakes_exit_2(tmp_path):
+    assert run_cli("build", "--no-such-flag").returncode == 2
+    assert run_cli("build", str(tmp_path / "missing")).returncode == 2
+    assert run_cli().returncode == 2
+
+
+def test_new_makes_a_draft_that_builds(site):
+    root = site()
+    result = run_cli("new", "Experts Weigh a New Approach: Part 2", "--site", str(root), "--author", "kate-michael",
+                     "--tags", "Diplomacy, Trade", "--section", "Health")
+    assert result.returncode == 0, result.stderr
+    path = root / result.stdout.strip()
+    text = path.read_text()
+    assert path.name == "experts-weigh-a-new-approach-part-2.md"
+    assert "title: 'Experts Weigh a New Approach: Part 2'" in text and "draft: true" in text
+    assert run_cli("build", str(root), "--drafts").returncode == 0
+    again = run_cli("new", "Experts Weigh a New Approach: Part 2", "--site", str(root), "--author", "kate-michael")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    typo = run_cli("new", "Other", "--site", str(root), "--author", "kate-micheal")
+    assert typo.returncode == 1 and 'did you mean "kate-michael"' in typo.stderr
+
+
+def test_a_site_with_its_own_layout_overrides_one_file(site):
+    root = site("""
+-- layouts/page.html --
+{% extends "base.html" %}{% block content %}<h1>OWN {{ page.title }}</h1>{% endblock %}
+-- content/pages/about.md --
+---
+title: About Us
+---
+We are.
+""")
+    assert run_cli("build", str(root)).returncode == 0
+    page = (root / "output/about/index.html").read_text()
+    assert "<h1>OWN About Us</h1>" in page and "<nav" in page  # the default base.html still wraps it
+
+
+def test_example_site_folder_is_untouched_by_a_build_elsewhere(tmp_path):
+    before = files(ROOT / "content")
+    run_cli("build", ".", "-o", str(tmp_path / "o"))
+    assert files(ROOT / "content") == before
+    shutil.rmtree(tmp_path / "o")

@@ -1,0 +1,37 @@
+from generator.diagnostics import Report
+from generator.render import TEMPLATES, Renderer, default_layouts
+
+
+def renderer(tmp_path, templates: dict[str, str]) -> Renderer:
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    for name, text in templates.items():
+        (layouts / name).write_text(text)
+    return Renderer(tmp_path, layouts)
+
+
+def test_default_layouts_ship_every_template():
+    assert all((default_layouts() / name).is_file() for name in TEMPLATES)
+
+
+def test_site_layouts_override_file_by_file(tmp_path):
+    r = renderer(tmp_path, {"page.html": "OWN {{ page.title }}"})
+    report = Report()
+    assert r.render("page.html", {"page": {"title": "<b>"}}, report) == b"OWN &lt;b&gt;"
+    assert r.env.get_template("base.html").filename.startswith(str(default_layouts()))
+
+
+def test_undefined_variable_names_the_template_and_line(tmp_path):
+    r = renderer(tmp_path, {"page.html": "line one\n{{ page.titel }}\n"})
+    report = Report()
+    assert r.render("page.html", {"page": {"title": "x"}}, report) is None
+    r.render("page.html", {"page": {"title": "y"}}, report)
+    assert [d.format() for d in report.sorted()] == [
+        'layouts/page.html:2:1: error: undefined variable: page.titel is undefined (did you mean "title"?)']
+
+
+def test_syntax_errors_are_found_before_rendering(tmp_path):
+    r = renderer(tmp_path, {"article.html": "{% if %}\n"})
+    report = Report()
+    assert r.check(report) is False
+    assert report.sorted()[0].format().startswith("layouts/article.html:1:1: error: template syntax error")

@@ -11,8 +11,9 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from urllib.parse import unquote
 
-from . import dates, markup, yamldoc
+from . import dates, markup, urls, yamldoc
 from .diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
 from .model import Article, Author, Page, Photo
 from .urls import slugify
@@ -314,13 +315,13 @@ def _photo_src(src: Source, value: str) -> tuple[str, str | None]:
     if re.match(r"^(https?:)?//", value):
         return value, None
     if value.startswith("/"):
-        local = posixpath.normpath(src.content_dir + value)
+        local = posixpath.normpath(src.content_dir + unquote(value))
     else:
-        local = posixpath.normpath(posixpath.join(posixpath.dirname(src.path), value))
+        local = posixpath.normpath(posixpath.join(posixpath.dirname(src.path), unquote(value)))
     inside = posixpath.relpath(local, src.content_dir)
     if inside.startswith(".."):
         src.error("photo", f'photo "{value}" is outside the {src.content_dir}/ folder')
-    return "/" + inside, local
+    return urls.static(inside), local
 
 
 def _flag(src: Source, key: str) -> bool:

@@ -15,14 +15,16 @@ MORE = "<!--more-->"
 # A link to another source file cannot become a URL until every source is read;
 # until then it stands in the HTML as a marker that site.py replaces.
 MARKER = re.compile(r"@@source:([^@]*)@@")
+ALIGN = re.compile(r"^text-align: (left|right|center);?$")
 
 
 def marker(target: str) -> str:
     return f"@@source:{target}@@"
 
 
-class _SourceLinks(Treeprocessor):
-    """Turns relative links and images into markers naming the file they point at."""
+class _Rewrite(Treeprocessor):
+    """Turns relative links and images into markers naming the file they point at, and
+    table alignment into classes (inline styles are refused by strict content policies)."""
 
     def __init__(self, md, converter: Converter):
         super().__init__(md)
@@ -34,6 +36,10 @@ class _SourceLinks(Treeprocessor):
             value = element.get(attr) if attr else None
             if value:
                 element.set(attr, self.converter.rewrite(value))
+            align = ALIGN.match(element.get("style", "")) if element.tag in ("th", "td") else None
+            if align:
+                del element.attrib["style"]
+                element.set("class", f"align-{align.group(1)}")
 
 
 class Converter:
@@ -43,7 +49,7 @@ class Converter:
         # Footnote ids like "fn-1" rather than "fn:1": valid everywhere, also as CSS selectors.
         self.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html",
                                     extension_configs={"footnotes": {"SEPARATOR": "-"}})
-        self.md.treeprocessors.register(_SourceLinks(self.md, self), "newsroom_links", 1)
+        self.md.treeprocessors.register(_Rewrite(self.md, self), "newsroom_rewrite", 1)
         self.folder = ""
         self.links: list[tuple[str, str]] = []
 

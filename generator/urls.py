@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from urllib.parse import quote, unquote
 
 from .config import Config
+
+# Latin letters that Unicode does not decompose into an ASCII letter and a mark.
+_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+                          "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ı": "i"})
 
 
 def slugify(text: str) -> str:
@@ -15,6 +20,7 @@ def slugify(text: str) -> str:
     Text with no Latin letters at all (a tag in Korean, say) keeps a stable
     slug made of its code points rather than an empty one.
     """
+    text = text.translate(_LETTERS)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     ascii_text = re.sub(r"['’]", "", ascii_text.lower())
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
@@ -69,13 +75,14 @@ def sitemap_part(number: int) -> str:
 
 
 def static(path: str) -> str:
-    """URL of a file published as is; `path` is relative, with forward slashes."""
-    return "/" + path
+    """URL of a file published as is; `path` is relative, with forward slashes.
+    Spaces and non-ASCII letters in file names are percent-encoded, as URLs need."""
+    return "/" + quote(path)
 
 
 def alias(path: str) -> str:
     """An old URL path from `aliases:` as a canonical URL: /2021/04/x -> /2021/04/x/."""
-    path = "/" + path.strip().lstrip("/")
+    path = "/" + quote(unquote(path.strip()).lstrip("/"))
     if not path.endswith("/") and not re.search(r"\.html?$", path):
         path += "/"
     return path
@@ -83,7 +90,7 @@ def alias(path: str) -> str:
 
 def output_path(url: str) -> str:
     """The file (relative to the output folder) that serves a URL."""
-    path = url.lstrip("/")
+    path = unquote(url).lstrip("/")
     if path == "" or path.endswith("/"):
         path += "index.html"
     return path

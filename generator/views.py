@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from markupsafe import escape
+
 from . import dates, markup, urls
 from .config import Config
 from .model import Article, Author, Photo
@@ -26,12 +28,32 @@ def meta(config: Config, kind: str, title: str, url: str, description: str = "",
          image_alt: str | None = None, feed_url: str | None = None, feed_title: str | None = None,
          section: str | None = None, jsonld: str | None = None, noindex: bool = False) -> dict:
     return {
-        "kind": kind, "title": title, "url": url, "canonical": urls.absolute(config, url),
+        "kind": kind, "title": title, "document_title": document_title(config, kind, title),
+        "url": url, "canonical": urls.absolute(config, url),
         "description": description or config.description or config.title, "image": image, "image_alt": image_alt,
         "og_type": "article" if kind == "article" else "website",
         "feed_url": feed_url or urls.feed(urls.home()), "feed_title": f"{feed_title or title} – {config.title}",
         "section": section, "jsonld": jsonld, "noindex": noindex,
     }
+
+
+TITLE_LIMIT = 70  # characters search engines show of a <title>; validators warn past it
+
+
+def document_title(config: Config, kind: str, title: str) -> str:
+    """"Headline – Site", or the headline alone when that is too long, cut on a word if it must be."""
+    def fits(text: str) -> bool:  # as the page has it: an apostrophe counts as &#39;
+        return len(escape(text)) <= TITLE_LIMIT
+
+    full = f"{title} – {config.title}"
+    if kind == "home" or not title:
+        return config.title
+    if fits(full):
+        return full
+    words = title.split()
+    while words and not fits(" ".join(words) + "…"):
+        words.pop()
+    return title if fits(title) else " ".join(words).rstrip(",;:–-") + "…"
 
 
 def author_summary(author: Author) -> dict:

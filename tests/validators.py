@@ -463,3 +463,22 @@ def link_errors(output_dir: Path) -> list[str]:
             if problem:
                 errors.append(f"{name}:{line}: error: {problem}")
     return errors
+
+
+def html_validate() -> Path | None:
+    """The html-validate command from the repo's node_modules (npm install), if there."""
+    command = REPO / "node_modules" / ".bin" / "html-validate"
+    return command if command.is_file() and shutil.which("node") else None
+
+
+def html_validate_errors(paths: list[Path]) -> list[str]:
+    """Problems html-validate finds with the repo's .htmlvalidate.json (its recommended rules)."""
+    command = html_validate()
+    if command is None:
+        raise RuntimeError("html-validate needs node and `npm install` in the repo")
+    result = subprocess.run([str(command), "--formatter", "json", *map(str, paths)], cwd=REPO,
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode not in (0, 1) or not result.stdout.strip():
+        return [f"html-validate failed: {result.stderr.strip()[:500]}"] if result.returncode else []
+    return [f"{report['filePath']}:{m['line']}: error: {m['message']} ({m['ruleId']})"
+            for report in json.loads(result.stdout) for m in report["messages"]]

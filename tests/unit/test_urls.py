@@ -8,7 +8,7 @@ from generator.config import Config
 
 @pytest.mark.parametrize("text, slug", [("Côte d'Ivoire", "cote-divoire"), ("North Korea", "north-korea"),
                                         ("  COVID-19 ", "covid-19"), ("São Paulo", "sao-paulo"),
-                                        ("한국", "ud55c-uad6d")])
+                                        ("한국", "ud55c-uad6d"), ("Außenpolitik", "aussenpolitik"), ("Łódź", "lodz")])
 def test_slugify(text, slug):
     assert urls.slugify(text) == slug
 

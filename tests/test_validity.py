@@ -7,8 +7,15 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT, run_cli
-from tests.validators import (atom_errors, html_validate, html_validate_errors, link_errors, sitemap_errors,
-                              vnu_errors, vnu_jar)
+from tests.validators import (
+    atom_errors,
+    html_validate,
+    html_validate_errors,
+    link_errors,
+    sitemap_errors,
+    vnu_errors,
+    vnu_jar,
+)
 
 SITES = {"example": (".", "--drafts", "--future"), "quirks": ("tests/sites/quirks",)}
 

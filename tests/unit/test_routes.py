@@ -14,7 +14,8 @@ def test_every_url_is_unique_and_every_listing_has_a_feed():
     result = example_routes()
     paths = list(result.files)
     assert len(paths) == len(set(paths))
-    for listing in ["index.html", "health/index.html", "tags/north-korea/index.html", "authors/kate-michael/index.html"]:
+    listings = ["index.html", "health/index.html", "tags/north-korea/index.html", "authors/kate-michael/index.html"]
+    for listing in listings:
         assert listing.replace("index.html", "feed.xml") in result.files
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import config as config_mod
 from . import content
 from . import routes as routes_mod
+from .cache import Cache, context_digest, digest, layouts_key
 from .diagnostics import Report, rel
 from .render import Renderer, default_layouts
 from .site import Options, Site, assemble
@@ -44,7 +45,12 @@ def build_time() -> datetime:
 
 def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, future: bool = False,
           strict: bool = False, base_url: str | None = None, write_files: bool = True,
-          progress: Progress | None = None) -> Result:
+          progress: Progress | None = None, cache: Cache | None = None) -> Result:
+    """Read, check and render the whole site, then write it if nothing failed.
+
+    `cache` (the preview keeps one) lets unchanged files skip reading and
+    unchanged pages skip rendering; the output is the same either way.
+    """
     started = time.perf_counter()
     report = Report()
     result = Result(report)
@@ -59,12 +65,15 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     sources = discover(site_dir, config.content_dir, renderer.folders)
     for path in sources.ignored:
         report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
-    site = read_site(site_dir, config, sources, Options(build_time(), drafts, future), report, progress)
+    cache = cache if cache is not None else Cache()
+    site = read_site(site_dir, config, sources, Options(build_time(), drafts, future), report, progress, cache)
     result.site = site
     routes = routes_mod.collect(site, report)
     if not templates_ok or report.errors(strict):
         return result
-    result.files = render_all(routes, renderer, report, progress)
+    cache.rendered = 0
+    result.files = render_all(routes, renderer, report, progress, cache)
+    cache.keep_only(set(sources.articles + sources.authors + sources.pages), {r.url for r in routes})
     result.files[MARKER] = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
     if report.errors(strict):
         return result
@@ -92,21 +101,30 @@ def _check_output(site_dir: Path, config, output: Path, report: Report) -> None:
 
 
 def read_site(site_dir: Path, config, sources, options: Options, report: Report,
-              progress: Progress | None = None) -> Site:
+              progress: Progress | None = None, cache: Cache | None = None) -> Site:
     reader = content.Reader(config.tz, config.content_dir)
+    cache = cache if cache is not None else Cache()
+    settings = f"{config.timezone}|{config.content_dir}"
     broken: set[str] = set()
-    articles = _read_all(site_dir, sources.articles, reader.article, report, broken, progress)
-    authors = _read_all(site_dir, sources.authors, reader.author, report, broken)
-    pages = _read_all(site_dir, sources.pages, reader.page, report, broken)
+
+    def read_all(paths, read, stage=None):
+        return _read_all(site_dir, paths, read, report, broken, cache, settings, progress if stage else None)
+
+    articles = read_all(sources.articles, reader.article, "reading articles")
+    authors = read_all(sources.authors, reader.author)
+    pages = read_all(sources.pages, reader.page)
     return assemble(config, articles, authors, pages, sources.static, options, report, frozenset(broken))
 
 
-def _read_all(site_dir: Path, paths: list[str], read, report: Report, broken: set[str],
-              progress: Progress | None = None) -> list:
-    """Every file read with `read`; the paths that failed go to `broken`."""
+def _read_all(site_dir: Path, paths: list[str], read, report: Report, broken: set[str], cache: Cache,
+              settings: str, progress: Progress | None = None) -> list:
+    """Every file read with `read` (or from the cache); the paths that failed go to `broken`."""
     items = []
     for done, path in enumerate(paths, 1):
-        item, problems = read(path, (site_dir / path).read_bytes())
+        raw = (site_dir / path).read_bytes()
+        key = digest(read.__name__, settings, raw)
+        item, problems = cache.get(cache.reads, path, key) or read(path, raw)
+        cache.reads[path] = (key, (item, problems))
         report.extend(problems)
         if item is None:
             broken.add(path)
@@ -117,16 +135,25 @@ def _read_all(site_dir: Path, paths: list[str], read, report: Report, broken: se
     return items
 
 
-def render_all(routes: list, renderer: Renderer, report: Report, progress: Progress | None = None) -> dict:
+def render_all(routes: list, renderer: Renderer, report: Report, progress: Progress | None = None,
+               cache: Cache | None = None) -> dict:
+    cache = cache if cache is not None else Cache()
+    templates = layouts_key(renderer.folders)
     files: dict[str, bytes | Path] = {}
     for done, route in enumerate(routes, 1):
         rel = routes_mod.urls.output_path(route.url)
         if route.template is None:
             files[rel] = Path(route.static_source)
         else:
-            data = renderer.render(route.template, route.context(), report)
+            context = route.context()
+            key = context_digest(templates, route.template, context)
+            data = cache.get(cache.pages, route.url, key)
+            if data is None:
+                data = renderer.render(route.template, context, report)
+                cache.rendered += 1
             if data is not None:
                 files[rel] = data
+                cache.pages[route.url] = (key, data)
         if progress:
             progress("rendering pages", done, len(routes))
     return files

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__, scaffold
+from . import __version__, scaffold, server
 from . import build as build_mod
 from .diagnostics import ERROR, Diagnostic, Report
 
@@ -59,9 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_build(args, site)
         if args.command == "new":
             return scaffold.new_article(site, args.title, args.author, args.section, args.tags)
-        print("newsroom serve: the preview server comes in the next release; use `newsroom build`.",
-              file=sys.stderr)
-        return EXIT_USAGE
+        return server.serve(site, args.host, args.port, args.poll)
     except KeyboardInterrupt:
         print("\nnewsroom: stopped", file=sys.stderr)
         return 130

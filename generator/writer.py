@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -13,6 +13,7 @@ class WriteStats:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    changed: list[str] = field(default_factory=list)  # written or removed, output-relative
 
 
 def write(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
@@ -29,7 +30,10 @@ def write(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
             continue
         _replace(target, data)
         stats.written += 1
-    stats.removed = _remove_stale(root, set(files))
+        stats.changed.append(rel)
+    removed = _remove_stale(root, set(files))
+    stats.removed = len(removed)
+    stats.changed += removed
     return stats
 
 
@@ -58,14 +62,15 @@ def _replace(target: Path, data: bytes) -> None:
         raise
 
 
-def _remove_stale(root: Path, keep: set[str]) -> int:
-    removed = 0
+def _remove_stale(root: Path, keep: set[str]) -> list[str]:
+    removed = []
     for folder, _, filenames in os.walk(root, topdown=False):
         for name in filenames:
             path = Path(folder, name)
-            if path.relative_to(root).as_posix() not in keep:
+            rel = path.relative_to(root).as_posix()
+            if rel not in keep:
                 path.unlink()
-                removed += 1
+                removed.append(rel)
         if Path(folder) != root and not os.listdir(folder):
             os.rmdir(folder)
     return removed

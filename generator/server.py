@@ -1,0 +1,292 @@
+"""`newsroom serve`: the editors' preview. Builds into a temporary folder (never
+output/), rebuilds after every change, and tells open tabs to reload.
+
+One thread builds; request threads wait while it does, so a half-built site is
+never served. A failed rebuild keeps the last good site and lays its errors
+over every page until the next good build.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import json
+import mimetypes
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from . import build as build_mod
+from .cache import Cache
+from .diagnostics import Diagnostic
+from .watch import Changes, watch
+
+EVENTS = "/__newsroom/events"
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".xml": "application/xml",
+         ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8",
+         ".json": "application/json", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+FEED_TYPE = "application/atom+xml"
+
+# Added to HTML responses only (the built files stay as `build` makes them). It
+# listens for rebuilds: a stylesheet change swaps the stylesheet, anything else reloads.
+SCRIPT = """<script>/* newsroom preview */(function () {
+  var seen = %d, source = new EventSource("%s?since=" + seen);
+  source.onmessage = function (event) {
+    var change = JSON.parse(event.data);
+    if (change.generation <= seen) return;
+    seen = change.generation;
+    if (change.kind !== "css") { location.reload(); return; }
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var url = new URL(link.href);
+      if (change.css.indexOf(url.pathname) < 0) return;
+      url.searchParams.set("v", seen);
+      link.href = url.toString();
+    });
+  };
+})();</script>"""
+
+OVERLAY = """<div id="newsroom-errors" role="alert" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:2rem">\
+<p style="font:bold 1.25rem system-ui,sans-serif;margin:0 0 1rem">The last rebuild failed; this is the last good \
+version of the site. Fix these and the page reloads by itself:</p>\
+<ul style="margin:0;padding-left:1.2rem">%s</ul></div>"""
+
+
+class Preview:
+    """The built site in a temporary folder, its build state, and the watcher that drives it."""
+
+    def __init__(self, site: Path, *, quiet: float = 0.1) -> None:
+        self.site = site
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
+        self.cache = Cache()
+        self.changes = Changes(quiet=quiet)
+        self.ready = threading.Condition()
+        self.building = False
+        self.generation = 0  # counts finished builds, good or bad
+        self.errors: list[Diagnostic] = []
+        self.last_change = {"kind": "reload", "css": []}
+        self.stop = threading.Event()
+        self.builds = 0
+
+    def rebuild(self) -> bool:
+        """Build into the temporary folder; keep the last good site when it fails."""
+        with self.ready:
+            self.building = True
+        try:
+            result = build_mod.build(self.site, output=self.root, drafts=True, future=True, cache=self.cache)
+        except Exception as exc:  # noqa: BLE001 - a bug must not take the preview down with it
+            result = None
+            errors = [Diagnostic("", 0, 0, "error", f"internal error: {exc!r}")]
+        else:
+            errors = result.report.errors()
+        with self.ready:
+            self.building = False
+            self.builds += 1
+            self.generation += 1
+            # Only a good build after a good one may swap stylesheets: the overlay needs a reload to come and go.
+            changed = result.stats.changed if result is not None and result.stats and not self.errors else None
+            self.last_change = _change_kind(changed or [])
+            self.errors = errors
+            self.ready.notify_all()
+        _print_build(result, errors)
+        return not errors
+
+    def wait_until_built(self, timeout: float = 600) -> None:
+        with self.ready:
+            self.ready.wait_for(lambda: not self.building, timeout)
+
+    def wait_for_generation(self, since: int, timeout: float) -> int:
+        with self.ready:
+            self.ready.wait_for(lambda: self.generation > since or self.stop.is_set(), timeout)
+            return self.generation
+
+    def run_builder(self) -> None:
+        """The build thread: one rebuild per settled burst of changes."""
+        while not self.stop.is_set():
+            if self.changes.wait(self.stop):
+                self.rebuild()
+
+    def folders(self) -> list[Path]:
+        """What to watch: the content and layouts folders config.yaml names (default ones if it is broken)."""
+        from .config import load
+        from .diagnostics import Report
+        config = load(self.site, Report())
+        names = (config.content_dir, config.layouts_dir) if config else ("content", "layouts")
+        return [self.site / name for name in names]
+
+    def close(self) -> None:
+        self.stop.set()
+        with self.ready:
+            self.ready.notify_all()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _change_kind(changed: list[str]) -> dict:
+    css = [f"/{quote(p)}" for p in changed if p.endswith(".css")]
+    if changed and len(css) == len(changed):
+        return {"kind": "css", "css": css}
+    return {"kind": "reload", "css": []}
+
+
+def _print_build(result, errors: list[Diagnostic]) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    if errors:
+        for item in errors:
+            print(item.format(), file=sys.stderr)
+        print(f"[{stamp}] rebuild failed: {len(errors)} error{'s' * (len(errors) != 1)}; "
+              "still serving the last good site", file=sys.stderr)
+    elif result is not None:
+        print(f"[{stamp}] rebuilt in {result.seconds:.2f} s: {len(result.stats.changed)} files changed",
+              file=sys.stderr)
+
+
+class Handler(BaseHTTPRequestHandler):
+    preview: Preview  # set on the subclass made by make_server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # the terminal is for build results and errors
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        parts = urlsplit(self.path)
+        if parts.path == EVENTS:
+            return self.events(parts.query)
+        self.preview.wait_until_built()
+        target = self.resolve(parts.path)
+        if target is None:
+            return self.not_found(head)
+        if target.is_dir():
+            if not parts.path.endswith("/"):
+                location = parts.path + "/" + (f"?{parts.query}" if parts.query else "")
+                return self.send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head, {"Location": location})
+            target = target / "index.html"
+            if not target.is_file():
+                return self.not_found(head)
+        self.send(HTTPStatus.OK, target.read_bytes(), content_type(target), head)
+
+    def resolve(self, url_path: str) -> Path | None:
+        """The file for a URL path, or None: nothing outside the built site, whatever the encoding."""
+        path = unquote(url_path)
+        if "\x00" in path or "\\" in path or not path.startswith("/"):
+            return None
+        segments = [s for s in path.split("/") if s not in ("", ".")]
+        if ".." in segments:
+            return None
+        root = self.preview.root.resolve()
+        target = root.joinpath(*segments)
+        try:
+            real = target.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        return real if real == root or root in real.parents else None
+
+    def not_found(self, head: bool) -> None:
+        page = self.preview.root / "404.html"
+        body = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>"
+        self.send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", head)
+
+    def send(self, status: int, body: bytes, kind: str, head: bool, headers: dict | None = None) -> None:
+        if kind.startswith("text/html"):
+            body = self.decorate(body)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def decorate(self, body: bytes) -> bytes:
+        """The reload script, and the error overlay while the last rebuild has failed."""
+        with self.preview.ready:
+            generation, errors = self.preview.generation, list(self.preview.errors)
+        extra = SCRIPT % (generation, EVENTS)
+        if errors:
+            items = "".join(f"<li>{html.escape(e.format())}</li>" for e in errors)
+            extra = OVERLAY % items + extra
+        data = extra.encode("utf-8")
+        at = body.rfind(b"</body>")
+        return body[:at] + data + body[at:] if at >= 0 else body + data
+
+    def events(self, query: str) -> None:
+        """Server-sent events: one message per finished build after `since`."""
+        since = int(query.split("since=", 1)[1].split("&")[0]) if "since=" in query else self.preview.generation
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            while not self.preview.stop.is_set():
+                generation = self.preview.wait_for_generation(since, timeout=15)
+                if generation > since:
+                    since = generation
+                    message = {"generation": generation, **self.preview.last_change}
+                    self.wfile.write(f"data: {json.dumps(message)}\n\n".encode())
+                else:
+                    self.wfile.write(b": keep-alive\n\n")  # also notices a closed tab
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def content_type(path: Path) -> str:
+    if path.name == "feed.xml":
+        return FEED_TYPE
+    return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = False  # a port in use must be found in use, so the next one is tried
+
+
+def make_server(preview: Preview, host: str, port: int, tries: int = 20) -> ThreadingHTTPServer:
+    """Listen on host:port, or the next free port when it is taken."""
+    handler = type("PreviewHandler", (Handler,), {"preview": preview})
+    for candidate in range(port, port + tries) if port else [0]:
+        try:
+            return _Server((host, candidate), handler)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+    raise OSError(errno.EADDRINUSE, f"ports {port} to {port + tries - 1} are all taken")
+
+
+def serve(site: Path, host: str, port: int, poll: bool) -> int:
+    preview = Preview(site)
+    preview.rebuild()
+    try:
+        server = make_server(preview, host, port)
+    except OSError as exc:
+        print(f"newsroom serve: error: {exc.strerror or exc}", file=sys.stderr)
+        preview.close()
+        return 1
+    observer = watch(site, preview.folders(), preview.changes, poll)
+    builder = threading.Thread(target=preview.run_builder, name="builder", daemon=True)
+    builder.start()
+    address = server.server_address
+    print(f"Previewing {site} at http://{address[0]}:{address[1]}/ (drafts and scheduled articles shown; "
+          "Ctrl-C stops)", file=sys.stderr)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        print("\nstopped", file=sys.stderr)
+    finally:
+        preview.close()
+        observer.stop()
+        server.server_close()
+        observer.join(timeout=5)
+    return 0

@@ -1,0 +1,358 @@
+"""The preview: over HTTP in-process, the watcher with real files, and in headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_mod
+from generator.server import Preview, make_server
+from generator.watch import Changes, watch
+from tests.browser import chromium, require_browser
+from tests.conftest import MINIMAL, ROOT, write_site
+
+ARTICLE = "/news/first/"
+
+
+@contextmanager
+def preview_of(site: Path, watching: bool = False):
+    """A running preview of `site` on a free loopback port; yields (preview, base URL)."""
+    preview = Preview(site, quiet=0.05)
+    preview.rebuild()
+    server = make_server(preview, "127.0.0.1", 0)
+    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)]
+    observer = None
+    if watching:
+        observer = watch(site, preview.folders(), preview.changes)
+        threads.append(threading.Thread(target=preview.run_builder, daemon=True))
+    for thread in threads:
+        thread.start()
+    try:
+        yield preview, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        preview.close()
+        server.shutdown()
+        server.server_close()
+        if observer:
+            observer.stop()
+            observer.join()
+
+
+def get(url: str) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def site(tmp_path):
+    return write_site(tmp_path / "site", MINIMAL + """
+-- content/articles/2021/draft.md --
+---
+title: Draft Story
+date: 2021-05-01
+author: kate-michael
+draft: true
+---
+Not yet.
+-- content/articles/2099/later.md --
+---
+title: Later Story
+date: 2099-05-01
+author: kate-michael
+---
+Not yet.
+-- content/images/p.jpg --
+jpeg
+""")
+
+
+def test_serves_the_site_with_drafts_and_scheduled_articles_marked(site):
+    with preview_of(site) as (_, base):
+        status, headers, body = get(base + ARTICLE)
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert b"First Story" in body and b"/__newsroom/events" in body
+        assert b"Draft" in get(base + "/news/draft/")[2]
+        assert b"Scheduled" in get(base + "/news/later/")[2]
+    assert not (site / "output").exists(), "the preview must never write into output/"
+
+
+def test_script_only_in_html_and_types_are_right(site):
+    with preview_of(site) as (preview, base):
+        for path, kind in [("/static/style.css", "text/css; charset=utf-8"), ("/feed.xml", "application/atom+xml"),
+                           ("/sitemap.xml", "application/xml"), ("/robots.txt", "text/plain; charset=utf-8"),
+                           ("/images/p.jpg", "image/jpeg")]:
+            status, headers, body = get(base + path)
+            assert status == 200 and headers["Content-Type"] == kind, path
+            assert b"__newsroom" not in body, path
+        assert b"__newsroom" not in (preview.root / "news/first/index.html").read_bytes()  # files stay as built
+
+
+def test_unknown_paths_get_the_404_page_and_folders_redirect(site):
+    with preview_of(site) as (_, base):
+        status, _, body = get(base + "/no/such/page/")
+        assert status == 404 and b"<h1" in body and b"__newsroom" in body
+        status, headers, _ = get(base + "/news/first?x=1")
+        assert status == 301 and headers["Location"] == "/news/first/?x=1"
+
+
+@pytest.mark.parametrize("path", ["/../config.yaml", "/%2e%2e/config.yaml", "/%2E%2E/%2E%2E/etc/passwd",
+                                  "/static/../../config.yaml", "/static/%2e%2e/%2e%2e/config.yaml",
+                                  "//etc/passwd", "/..%2fconfig.yaml", "/%00", "/news/%5c..%5c..%5cconfig.yaml",
+                                  "/outside/secret.txt"])
+def test_nothing_outside_the_built_site_is_served(site, tmp_path, path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    with preview_of(site) as (preview, base):
+        (preview.root / "outside").symlink_to(tmp_path)  # a symlink out of the site
+        status, _, body = get_raw(base, path)
+        assert status in (400, 404) and b"SECRET" not in body and b"base_url" not in body
+
+
+def get_raw(base: str, path: str) -> tuple[int, dict, bytes]:
+    """A request with the path exactly as given (urllib would normalise it)."""
+    import http.client
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.putrequest("GET", path, skip_host=False)
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, dict(response.headers), response.read()
+
+
+def test_requests_during_a_rebuild_wait_for_it(site, monkeypatch):
+    with preview_of(site) as (preview, base):
+        original = build_mod.build
+
+        def slow_build(*args, **kwargs):
+            time.sleep(0.5)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(build_mod, "build", slow_build)
+        path = site / "content/articles/2021/first.md"
+        path.write_text(path.read_text().replace("First Story", "Changed Story"))
+        builder = threading.Thread(target=preview.rebuild)
+        builder.start()
+        time.sleep(0.1)
+        _, _, body = get(base + ARTICLE)  # asked mid-build: answered after it
+        builder.join()
+        assert b"Changed Story" in body
+
+
+def test_a_failed_rebuild_keeps_the_site_and_shows_the_errors_until_fixed(site):
+    with preview_of(site) as (preview, base):
+        path = site / "content/articles/2021/first.md"
+        good = path.read_text()
+        path.write_text(good.replace("title: First Story", "title: [First Story"))
+        assert preview.rebuild() is False
+        status, _, body = get(base + ARTICLE)
+        assert status == 200 and b"First Story" in body  # the last good site
+        assert b'id="newsroom-errors"' in body and b"content/articles/2021/first.md:2:8" in body
+        path.write_text(good)
+        assert preview.rebuild() is True
+        assert b"newsroom-errors" not in get(base + ARTICLE)[2]
+
+
+def test_a_rebuild_equals_a_full_build(site, tmp_path):
+    """After a sequence of edits, the preview's folder is byte for byte a fresh build with the same options."""
+    with preview_of(site) as (preview, _):
+        first = site / "content/articles/2021/first.md"
+        first.write_text(first.read_text().replace("The first paragraph", "An edited paragraph"))
+        preview.rebuild()
+        first.write_text(first.read_text().replace("title: First Story", "title: Retitled Story"))
+        preview.rebuild()
+        first.write_text(first.read_text().replace("tags: [North Korea, Diplomacy]", "tags: [Trade]"))
+        preview.rebuild()
+        (site / "content/articles/2021/draft.md").rename(site / "content/articles/2021/renamed.md")
+        preview.rebuild()
+        (site / "content/articles/2099/later.md").unlink()
+        preview.rebuild()
+        (site / "layouts").mkdir()
+        (site / "layouts/page.html").write_text('{% extends "base.html" %}{% block content %}<h1>x</h1>{% endblock %}')
+        preview.rebuild()
+        config = site / "config.yaml"
+        config.write_text(config.read_text().replace("Test Wire", "Other Wire"))
+        assert preview.rebuild()
+        fresh = tmp_path / "fresh"
+        assert build_mod.build(site, output=fresh, drafts=True, future=True).ok()
+        assert snapshot(preview.root) == snapshot(fresh)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_unchanged_pages_are_not_rendered_again(site):
+    with preview_of(site) as (preview, _):
+        path = site / "content/articles/2021/first.md"
+        path.write_text(path.read_text() + "\nOne more paragraph.\n")
+        preview.rebuild()
+        # the article page and the feeds that carry its full text; listings show only the summary
+        assert 0 < preview.cache.rendered <= 8
+
+
+# The watcher, with real files
+
+
+@pytest.fixture
+def watched(site):
+    changes = Changes(quiet=0.2)
+    observer = watch(site, [site / "content", site / "layouts"], changes)
+    time.sleep(0.2)
+    stop = threading.Event()
+
+    def settle(timeout: float = 5) -> set[str]:
+        timer = threading.Timer(timeout, stop.set)
+        timer.start()
+        try:
+            return changes.wait(stop)
+        finally:
+            timer.cancel()
+
+    yield site, settle
+    observer.stop()
+    observer.join()
+
+
+def test_create_edit_delete_and_rename_are_followed(watched):
+    site, settle = watched
+    new = site / "content/articles/2021/new.md"
+    new.write_text("---\ntitle: New\n---\n")
+    assert str(new) in settle()
+    new.write_text("---\ntitle: Newer\n---\n")
+    assert str(new) in settle()
+    moved = site / "content/articles/moved.md"
+    new.rename(moved)
+    assert {str(new), str(moved)} <= settle()
+    moved.unlink()
+    assert str(moved) in settle()
+    (site / "config.yaml").write_text((site / "config.yaml").read_text() + "\n")
+    assert str(site / "config.yaml") in settle()
+
+
+def test_editor_temp_files_and_reads_are_ignored(watched):
+    site, settle = watched
+    folder = site / "content/articles/2021"
+    for name in [".first.md.swp", "first.md~", ".#first.md", "#first.md#", "4913", "x.tmp"]:
+        (folder / name).write_text("temp")
+    (folder / "first.md").read_text()  # the build's own reads
+    (site / "notes.txt").write_text("outside content/ and layouts/")
+    assert settle(timeout=1) == set()
+
+
+def test_a_burst_of_changes_is_one_rebuild(watched):
+    site, settle = watched
+    for n in range(40):  # like a git checkout
+        (site / f"content/articles/2021/burst-{n}.md").write_text("---\ntitle: x\n---\n")
+    paths = settle()
+    assert len([p for p in paths if "burst-" in p]) == 40
+
+
+# In headless Chromium
+
+
+@pytest.fixture
+def browser_site(site):
+    require_browser()
+    with preview_of(site, watching=True) as (preview, base), chromium() as browser:
+        page = browser.new_page()
+        yield site, base, page, preview
+        page.close()
+
+
+def test_the_open_tab_follows_edits_styles_and_errors(browser_site):
+    site, base, page, preview = browser_site
+    page.goto(base + ARTICLE)
+    page.wait_for_function("() => true")
+    assert page.locator("h1").inner_text() == "First Story"
+    article = site / "content/articles/2021/first.md"
+    good = article.read_text()
+
+    # edit the title on disk: the tab reloads and shows it
+    article.write_text(good.replace("title: First Story", "title: Edited On Disk"))
+    page.wait_for_function("document.querySelector('h1').innerText === 'Edited On Disk'", timeout=20000)
+
+    # change the stylesheet: it applies without a reload
+    page.evaluate("window.notReloaded = true")
+    css = site / "layouts/static/style.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text((ROOT / "layouts/static/style.css").read_text() + "\nh1 { color: rgb(255, 0, 0); }\n")
+    page.wait_for_function("getComputedStyle(document.querySelector('h1')).color === 'rgb(255, 0, 0)'",
+                           timeout=20000)
+    assert page.evaluate("window.notReloaded === true")
+
+    # break the front matter: the overlay names the file and the line
+    article.write_text(good.replace("title: First Story", "title: [Broken"))
+    overlay = page.locator("#newsroom-errors")
+    overlay.wait_for(timeout=20000)
+    assert "content/articles/2021/first.md:2:8" in overlay.inner_text()
+
+    # fix it: the overlay goes by itself
+    article.write_text(good)
+    overlay.wait_for(state="detached", timeout=20000)
+    assert page.locator("h1").inner_text() == "First Story"
+    shutil.rmtree(site / "layouts")
+
+
+# The command, as editors run it
+
+
+def test_serve_takes_the_next_free_port_and_stops_cleanly_on_ctrl_c(site):
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", str(port)],
+                               cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        while "Previewing" not in line:
+            line = process.stderr.readline()
+            assert line, "the server ended early"
+        assert f"http://127.0.0.1:{port + 1}/" in line
+        assert get(f"http://127.0.0.1:{port + 1}{ARTICLE}")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        taken.close()
+    assert not (site / "output").exists()
+
+
+def test_polling_sees_changes_too(site):
+    """--poll, for network and container mounts where native events do not arrive."""
+    changes = Changes(quiet=0.2)
+    observer = watch(site, [site / "content"], changes, poll=True)
+    stop = threading.Event()
+    timer = threading.Timer(10, stop.set)
+    try:
+        time.sleep(0.6)
+        path = site / "content/articles/2021/first.md"
+        path.write_text(path.read_text() + "\nMore.\n")
+        timer.start()
+        assert str(path) in changes.wait(stop)
+    finally:
+        timer.cancel()
+        observer.stop()
+        observer.join()

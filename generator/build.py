@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import __version__
+from . import cache as cache_mod
 from . import config as config_mod
-from . import content
 from . import routes as routes_mod
-from .cache import Cache, context_digest, digest, layouts_key
+from .cache import Cache, article_fingerprints, common_key, digest, layouts_key, route_key
 from .diagnostics import Report, rel
+from .parallel import read_many, render_many
 from .render import Renderer, default_layouts
 from .site import Options, Site, assemble
 from .sources import discover
@@ -25,11 +27,19 @@ Progress = Callable[[str, int, int], None]
 @dataclass
 class Result:
     report: Report
-    site: Site | None = None
+    site: Site | None = None  # None when the build stopped early, or had nothing to do
     files: dict[str, bytes | Path] = field(default_factory=dict)
     stats: WriteStats | None = None
     seconds: float = 0.0
     output: Path | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # pages, articles, tags, authors
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for `build --timings`
+    # What the preview needs to re-render single pages later (see incremental.py):
+    routes: list = field(default_factory=list)
+    renderer: Renderer | None = None
+    prints: tuple = ((), ())
+    common: bytes = b""
 
     def ok(self, strict: bool = False) -> bool:
         return not self.report.errors(strict)
@@ -45,15 +55,24 @@ def build_time() -> datetime:
 
 def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, future: bool = False,
           strict: bool = False, base_url: str | None = None, write_files: bool = True,
-          progress: Progress | None = None, cache: Cache | None = None) -> Result:
+          progress: Progress | None = None, cache: Cache | None = None, use_cache: bool = True) -> Result:
     """Read, check and render the whole site, then write it if nothing failed.
 
-    `cache` (the preview keeps one) lets unchanged files skip reading and
-    unchanged pages skip rendering; the output is the same either way.
+    Unchanged files are not read again and unchanged pages not rendered again:
+    the preview passes its `cache`; a build that writes keeps one in the site's
+    .cache/ (unless `use_cache` is false), and when no input changed since its
+    last build it only checks the output. The output is the same either way.
     """
     started = time.perf_counter()
     report = Report()
     result = Result(report)
+    clock = [started]
+
+    def done(stage: str) -> None:
+        now = time.perf_counter()
+        result.timings[stage] = now - clock[0]
+        clock[0] = now
+
     config = config_mod.load(site_dir, report, base_url)
     if config is None:
         return result
@@ -61,24 +80,62 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     if write_files:
         _check_output(site_dir, config, result.output, report)
     renderer = Renderer(site_dir, site_dir / config.layouts_dir)
+    now = build_time()
+    saved = site_dir / cache_mod.FOLDER if write_files and use_cache and cache is None else None
+    if saved and not report.errors():
+        options = (drafts, future, strict, config, str(result.output.resolve()))
+        inputs = cache_mod.inputs_key(options, site_dir, [site_dir / config.content_dir, *renderer.folders])
+        manifest = cache_mod.Manifest.load(saved)
+        if manifest and manifest.still_holds(inputs, result.output, now.timestamp()):
+            return _nothing_to_do(result, manifest, started)
+        done("checking for changes")
+        cache = Cache.load(saved)
+        if manifest:
+            cache.output, cache.outputs = manifest.output, manifest.outputs
+        done("loading the cache")
     templates_ok = renderer.check(report)
     sources = discover(site_dir, config.content_dir, renderer.folders)
     for path in sources.ignored:
         report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
     cache = cache if cache is not None else Cache()
-    site = read_site(site_dir, config, sources, Options(build_time(), drafts, future), report, progress, cache)
-    result.site = site
+    site = read_site(site_dir, config, sources, Options(now, drafts, future), report, progress, cache, done)
+    result.site, result.notices = site, site.notices
     routes = routes_mod.collect(site, report)
+    done("routes")
     if not templates_ok or report.errors(strict):
         return result
-    cache.rendered = 0
-    result.files = render_all(routes, renderer, report, progress, cache)
+    result.routes, result.renderer = routes, renderer
+    result.common = common_key(site, layouts_key(renderer.folders))
+    result.prints = article_fingerprints(site)
+    done("keys")
+    result.files, hits = render_all(routes, result.prints, result.common, renderer, report, progress, cache)
+    done("rendering")
     cache.keep_only(set(sources.articles + sources.authors + sources.pages), {r.url for r in routes})
     result.files[MARKER] = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
+    result.counts = {"pages": sum(1 for rel in result.files if rel.endswith(".html")),
+                     "articles": len(site.articles), "tags": len(site.tag_names), "authors": len(site.authors)}
     if report.errors(strict):
         return result
     if write_files:
-        result.stats = write(result.output, result.files)
+        output = str(result.output.resolve())
+        known = cache.outputs if cache.output == output else {}
+        result.stats = write(result.output, result.files, known=known, current=hits)
+        cache.output, cache.outputs = output, result.stats.files
+        done("writing")
+    if saved:
+        cache.save(saved)
+        summary = {"counts": result.counts, "notices": result.notices, "problems": list(report.items)}
+        cache_mod.Manifest(inputs, cache.output, cache.outputs, site.due, summary).save(saved)
+        done("saving the cache")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _nothing_to_do(result: Result, manifest, started: float) -> Result:
+    """No input changed and the output is as the last build left it: report what that build reported."""
+    result.report.extend(manifest.summary["problems"])
+    result.counts, result.notices = manifest.summary["counts"], manifest.summary["notices"]
+    result.stats = WriteStats()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -100,63 +157,79 @@ def _check_output(site_dir: Path, config, output: Path, report: Report) -> None:
                      "that do not belong to the site; empty it or choose another folder")
 
 
+def read_key(config, kind: str, raw: bytes) -> bytes:
+    """What a file's reading depends on: its bytes, how it is read, and the reader's settings."""
+    return digest(kind, __version__, config.timezone, config.content_dir, raw)
+
+
 def read_site(site_dir: Path, config, sources, options: Options, report: Report,
-              progress: Progress | None = None, cache: Cache | None = None) -> Site:
-    reader = content.Reader(config.tz, config.content_dir)
+              progress: Progress | None = None, cache: Cache | None = None, mark=lambda stage: None) -> Site:
+    """Read every source (from the cache when its bytes are unchanged, on all cores otherwise) and assemble."""
     cache = cache if cache is not None else Cache()
-    settings = f"{config.timezone}|{config.content_dir}"
-    broken: set[str] = set()
-
-    def read_all(paths, read, stage=None):
-        return _read_all(site_dir, paths, read, report, broken, cache, settings, progress if stage else None)
-
-    articles = read_all(sources.articles, reader.article, "reading articles")
-    authors = read_all(sources.authors, reader.author)
-    pages = read_all(sources.pages, reader.page)
-    return assemble(config, articles, authors, pages, sources.static, options, report, frozenset(broken))
-
-
-def _read_all(site_dir: Path, paths: list[str], read, report: Report, broken: set[str], cache: Cache,
-              settings: str, progress: Progress | None = None) -> list:
-    """Every file read with `read` (or from the cache); the paths that failed go to `broken`."""
-    items = []
-    for done, path in enumerate(paths, 1):
+    kinds = [("article", p) for p in sources.articles] + [("author", p) for p in sources.authors] \
+        + [("page", p) for p in sources.pages]
+    results: dict[str, tuple] = {}
+    missing = []
+    for kind, path in kinds:
         raw = (site_dir / path).read_bytes()
-        key = digest(read.__name__, settings, raw)
-        item, problems = cache.get(cache.reads, path, key) or read(path, raw)
-        cache.reads[path] = (key, (item, problems))
+        key = read_key(config, kind, raw)
+        hit = cache.get(cache.reads, path, key)
+        if hit is None:
+            missing.append((kind, path, raw))
+            cache.reads[path] = (key, None)
+        else:
+            results[path] = hit
+    cache.read = len(missing)
+    fresh = read_many(missing, config.tz, config.content_dir)
+    for done, (job, result) in enumerate(zip(missing, fresh, strict=True), 1):
+        results[job[1]] = result
+        cache.reads[job[1]] = (cache.reads[job[1]][0], result)
+        if progress:
+            progress("reading", done, len(missing))
+    mark("reading")
+    broken: set[str] = set()
+    found: dict[str, list] = {"article": [], "author": [], "page": []}
+    for kind, path in kinds:
+        item, problems = results[path]
         report.extend(problems)
         if item is None:
             broken.add(path)
         else:
-            items.append(item)
-        if progress:
-            progress("reading articles", done, len(paths))
-    return items
+            found[kind].append(item)
+    site = assemble(config, found["article"], found["author"], found["page"], sources.static, options, report,
+                    frozenset(broken))
+    mark("assembling")
+    return site
 
 
-def render_all(routes: list, renderer: Renderer, report: Report, progress: Progress | None = None,
-               cache: Cache | None = None) -> dict:
+def render_all(routes: list, prints: tuple, common: bytes, renderer: Renderer, report: Report,
+               progress: Progress | None = None, cache: Cache | None = None) -> tuple[dict, set[str]]:
+    """Every route's bytes (by output path): from the cache when the route's key is unchanged, else
+    rendered (on all cores); and the output paths whose bytes came from the cache."""
     cache = cache if cache is not None else Cache()
-    templates = layouts_key(renderer.folders)
-    files: dict[str, bytes | Path] = {}
-    for done, route in enumerate(routes, 1):
-        rel = routes_mod.urls.output_path(route.url)
+    found: dict[int, bytes | Path] = {}
+    keys: dict[int, bytes] = {}
+    for index, route in enumerate(routes):
         if route.template is None:
-            files[rel] = Path(route.static_source)
-        else:
-            context = route.context()
-            key = context_digest(templates, route.template, context)
-            data = cache.get(cache.pages, route.url, key)
-            if data is None:
-                data = renderer.render(route.template, context, report)
-                cache.rendered += 1
-            if data is not None:
-                files[rel] = data
-                cache.pages[route.url] = (key, data)
+            found[index] = Path(route.static_source)
+            continue
+        keys[index] = route_key(route, prints, common)
+        data = cache.get(cache.pages, route.url, keys[index])
+        if data is not None:
+            found[index] = data
+    missing = [index for index in keys if index not in found]
+    for done, (index, data, problems) in enumerate(render_many(routes, renderer, missing), 1):
+        report.extend(problems)
+        if data is not None:
+            found[index] = data
+            cache.pages[routes[index].url] = (keys[index], data)
         if progress:
-            progress("rendering pages", done, len(routes))
-    return files
+            progress("rendering pages", done, len(missing))
+    cache.rendered = len(missing)
+    files = {routes_mod.urls.output_path(routes[i].url): found[i] for i in sorted(found)}
+    rendered = set(missing)
+    hits = {routes_mod.urls.output_path(routes[i].url) for i in keys if i in found and i not in rendered}
+    return files, hits
 
 
 __all__ = ["build", "build_time", "default_layouts"]

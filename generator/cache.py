@@ -8,11 +8,13 @@ a hit is always what a fresh build would make.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass, field
+import os
+import pickle
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import __version__
+from .model import Article
 
 
 def digest(*parts: bytes | str) -> bytes:
@@ -23,9 +25,37 @@ def digest(*parts: bytes | str) -> bytes:
     return h.digest()
 
 
-def context_digest(template_key: bytes, template: str, context: dict) -> bytes:
-    text = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return digest(template_key, template, text)
+def common_key(site, layouts: bytes) -> bytes:
+    """What every page's context shares: the generator, the layouts, the config and the site view."""
+    from .views import site_view
+    newest = max((a.updated or a.date for a in site.articles), default=None)
+    return digest(__version__, layouts, repr(site.config), repr(site_view(site)), repr(newest))
+
+
+# Listings and related rails show an article without its body: a body edit leaves them be.
+TEASER_FIELDS = [f.name for f in fields(Article) if f.name not in ("body", "lines")]
+
+
+def article_fingerprints(site) -> tuple[list[bytes], list[bytes]]:
+    """Two digests per article of everything a page showing it may use: the whole of it, and all
+    but its body. Both take in its authors' names and roles and its tags' spellings."""
+    prints = [article_fingerprint(site, index) for index in range(len(site.articles))]
+    return [whole for whole, _ in prints], [teaser for _, teaser in prints]
+
+
+def article_fingerprint(site, index: int) -> tuple[bytes, bytes]:
+    article = site.articles[index]
+    authors = [(i, site.authors[i].name, site.authors[i].role) for i in article.authors]
+    tags = [site.tag_names[s] for s in site.tags_of[index]]
+    teaser = digest(repr([getattr(article, name) for name in TEASER_FIELDS]), repr(authors), repr(tags))
+    return digest(teaser, article.body), teaser
+
+
+def route_key(route, prints: tuple[list[bytes], list[bytes]], common: bytes) -> bytes:
+    """A page's key: its template, URL, own values and the articles it shows, on top of what all share."""
+    whole, teaser = prints
+    return digest(common, route.url, route.template or "", repr(route.own), *(whole[i] for i in route.deps),
+                  b"|", *(teaser[i] for i in route.shows))
 
 
 def layouts_key(folders: list[Path]) -> bytes:
@@ -38,13 +68,31 @@ def layouts_key(folders: list[Path]) -> bytes:
     return digest(*parts)
 
 
+FOLDER = ".cache/newsroom"  # in the site; keep it between CI runs to make builds warm
+FORMAT = f"{__version__}/3"  # the generator's version and this file's layout: anything else is not read
+
+
 @dataclass
 class Cache:
-    """In memory, for the preview's rebuilds."""
+    """Files read and pages rendered, in memory (the preview) or saved in the site's .cache/."""
 
     reads: dict[str, tuple[bytes, object]] = field(default_factory=dict)  # path -> (key, (item, problems))
     pages: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # url -> (key, rendered bytes)
     rendered: int = 0  # pages rendered by the last build (the rest came from here)
+    read: int = 0  # files read by the last build
+    dropped: bool = False  # entries were forgotten since the cache was saved
+    output: str = ""  # the output folder last written with this cache...
+    outputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # ...and each file's (size, mtime) then
+
+    @classmethod
+    def load(cls, folder: Path) -> Cache:
+        """The saved cache, or an empty one when there is none or it is unreadable or from another version."""
+        cache = cls()
+        for name in ("reads", "pages"):
+            stored = _load(folder / f"{name}.pickle")
+            if isinstance(stored, dict):
+                setattr(cache, name, stored)
+        return cache
 
     @staticmethod
     def get(entries: dict, name: str, key: bytes):
@@ -53,6 +101,79 @@ class Cache:
         return hit[1] if hit and hit[0] == key else None
 
     def keep_only(self, paths: set[str], urls: set[str]) -> None:
-        """Forget what the site no longer has, so memory does not grow over a long session."""
+        """Forget what the site no longer has, so the cache does not grow without end."""
+        sizes = len(self.reads), len(self.pages)
         self.reads = {p: v for p, v in self.reads.items() if p in paths}
         self.pages = {u: v for u, v in self.pages.items() if u in urls}
+        self.dropped = self.dropped or sizes != (len(self.reads), len(self.pages))
+
+    def save(self, folder: Path) -> None:
+        """Write what changed (the pages can be hundreds of megabytes)."""
+        if self.read or self.dropped:
+            _save(folder / "reads.pickle", self.reads)
+        if self.rendered or self.dropped:
+            _save(folder / "pages.pickle", self.pages)
+        self.dropped = False
+
+
+def _load(path: Path):
+    try:
+        with open(path, "rb") as handle:
+            version, value = pickle.load(handle)
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        return None
+    return value if version == FORMAT else None
+
+
+def _save(path: Path, value) -> None:
+    """A temp file then a rename: a crash mid-write leaves the previous cache, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temp, "wb") as handle:
+        pickle.dump((FORMAT, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temp, path)
+
+
+@dataclass
+class Manifest:
+    """What the last successful build of a site read and wrote, to recognise a build with nothing to do."""
+
+    inputs: bytes  # digest of the options and of every input file's name, size and modification time
+    output: str  # the output folder
+    outputs: dict[str, tuple[int, int]]  # output-relative path -> (size, mtime_ns) as written
+    due: float | None  # when the next scheduled article becomes due (a timestamp), or None
+    summary: dict  # counts, notices and problems to report again
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest | None:
+        stored = _load(folder / "manifest.pickle")
+        return stored if isinstance(stored, cls) else None
+
+    def save(self, folder: Path) -> None:
+        _save(folder / "manifest.pickle", self)
+
+    def still_holds(self, inputs: bytes, output: Path, now: float) -> bool:
+        if inputs != self.inputs or (self.due is not None and now >= self.due):
+            return False
+        return self.outputs == file_stats(output)
+
+
+def file_stats(root: Path) -> dict[str, tuple[int, int]]:
+    stats = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            info = os.stat(path)
+            stats[os.path.relpath(path, root).replace(os.sep, "/")] = (info.st_size, info.st_mtime_ns)
+    return stats
+
+
+def inputs_key(options: tuple, site: Path, folders: list[Path]) -> bytes:
+    """A digest of the build's options and every input file's path, size and modification time."""
+    parts: list[bytes | str] = [__version__, repr(options)]
+    for folder in folders:
+        for path, (size, mtime) in sorted(file_stats(folder).items()) if folder.is_dir() else []:
+            parts.append(f"{folder.relative_to(site) if site in folder.parents else folder}/{path}:{size}:{mtime}")
+    config = site / "config.yaml"
+    parts.append(config.read_bytes() if config.is_file() else b"")
+    return digest(*parts)

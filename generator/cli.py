@@ -28,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--base-url", help="override base_url from config.yaml")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("--timings", action="store_true", help="print how long each stage took")
 
     check = commands.add_parser("check", help="check the site as build does, without writing")
     check.add_argument("site", nargs="?", default=".")
@@ -74,21 +75,22 @@ def run_build(args, site: Path) -> int:
         strict=args.strict, base_url=getattr(args, "base_url", None), write_files=writing,
         progress=None if quiet else terminal_progress())
     clear_progress()
+    if getattr(args, "timings", False):
+        for stage, seconds in result.timings.items():
+            print(f"{stage:>20}: {seconds:6.2f} s", file=sys.stderr)
     print_report(result.report, args.strict, site)
     if not result.ok(args.strict):
         return EXIT_ERRORS
     if not quiet:
-        for notice in result.site.notices if result.site else []:
+        for notice in result.notices:
             print(f"note: {notice}", file=sys.stderr)
         print(summary_line(result, writing))
     return EXIT_OK
 
 
 def summary_line(result: build_mod.Result, writing: bool) -> str:
-    site = result.site
-    pages = sum(1 for rel in result.files if rel.endswith(".html"))
-    counts = (f"{pages} pages, {len(site.articles)} articles, {len(site.tag_names)} tags, "
-              f"{len(site.authors)} authors")
+    n = result.counts
+    counts = f"{n['pages']} pages, {n['articles']} articles, {n['tags']} tags, {n['authors']} authors"
     if not writing:
         return f"checked {counts}: no errors"
     stats = result.stats

@@ -22,6 +22,13 @@ def marker(target: str) -> str:
     return f"@@source:{target}@@"
 
 
+def new_markdown() -> markdown.Markdown:
+    """Python-Markdown with the newsroom's extensions (the benchmark's floor uses it too)."""
+    # Footnote ids like "fn-1" rather than "fn:1": valid everywhere, also as CSS selectors.
+    return markdown.Markdown(extensions=EXTENSIONS, output_format="html",
+                             extension_configs={"footnotes": {"SEPARATOR": "-"}})
+
+
 class _Rewrite(Treeprocessor):
     """Turns relative links and images into markers naming the file they point at, and
     table alignment into classes (inline styles are refused by strict content policies)."""
@@ -46,9 +53,7 @@ class Converter:
     """One Markdown instance reused for many documents (building it is costly)."""
 
     def __init__(self) -> None:
-        # Footnote ids like "fn-1" rather than "fn:1": valid everywhere, also as CSS selectors.
-        self.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html",
-                                    extension_configs={"footnotes": {"SEPARATOR": "-"}})
+        self.md = new_markdown()
         self.md.treeprocessors.register(_Rewrite(self.md, self), "newsroom_rewrite", 1)
         self.folder = ""
         self.links: list[tuple[str, str]] = []

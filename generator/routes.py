@@ -24,6 +24,12 @@ class Route:
     lastmod: str | None = None
     line: tuple[int, int] = (0, 0)  # where in `source` the URL comes from
     fix: str = ""  # how a writer gives this route another URL; empty for generated pages
+    # What the page's context is made of, beyond what every page shares: the articles it
+    # shows (indices into site.articles, in order) and a repr-able value for the rest.
+    # cache.route_key digests these, so a page is rendered again only when they change.
+    deps: tuple[int, ...] = ()  # shown whole, body included
+    shows: tuple[int, ...] = ()  # shown as teasers, without the body
+    own: object = None
 
 
 SLUG_FIX = 'give it another "slug:" in its front matter'
@@ -59,13 +65,12 @@ def _article(site: Site, common: dict, index: int) -> Route:
     lastmod = dates.iso(article.updated or article.date)
     return Route(article.url, "article.html", article.source, partial(_article_context, site, common, index),
                  sitemap=article.status == "published", lastmod=lastmod, fix=SLUG_FIX,
-                 line=article.lines.get("slug", (0, 0)))
+                 line=article.lines.get("slug", (0, 0)), deps=(index,), shows=tuple(site.related[index]))
 
 
 def _article_context(site: Site, common: dict, index: int) -> dict:
     article = site.articles[index]
-    view = views.article_view(site, article)
-    view["body"] = article.body
+    view = {**views.article_view(site, article), "body": article.body}
     image = view["photo"]["absolute_src"] if view["photo"] else None
     return {**common, "article": view,
             "related": [views.article_view(site, site.articles[i]) for i in site.related[index]],
@@ -89,9 +94,11 @@ def _listing(site: Site, common: dict, kind: str, title: str, url: str, indices,
         lastmod = _newest(site, chunk)
         routes.append(Route(urls.paged(url, number), "listing.html", source,
                             partial(_listing_context, site, common, kind, title, url, chunk, number, pages,
-                                    section, author), sitemap=True, lastmod=lastmod, fix=fix))
-    routes.append(Route(urls.feed(url), "feed.xml", source,
-                        partial(_feed_context, site, common, title, url, indices[: site.config.feed_size]), fix=fix))
+                                    section, author), sitemap=True, lastmod=lastmod, fix=fix,
+                            shows=tuple(chunk), own=(kind, title, url, number, pages, section, author)))
+    entries = indices[: site.config.feed_size]
+    routes.append(Route(urls.feed(url), "feed.xml", source, partial(_feed_context, site, common, title, url, entries),
+                        fix=fix, deps=tuple(entries), own=(title, url, None if entries else _site_updated(site))))
     return routes
 
 
@@ -156,9 +163,9 @@ def _indexes(site: Site, common: dict) -> list[Route]:
     not_found = views.meta(config, "404", "Page not found", urls.NOT_FOUND, noindex=True)
     return [
         Route(urls.TAGS, "tags.html", "the tags index", lambda: {**common, "tags": tags, "meta": tags_meta},
-              sitemap=True),
+              sitemap=True, own=tags),
         Route(urls.AUTHORS, "authors.html", "the authors index",
-              lambda: {**common, "authors": authors, "meta": authors_meta}, sitemap=True),
+              lambda: {**common, "authors": authors, "meta": authors_meta}, sitemap=True, own=authors),
         Route(urls.NOT_FOUND, "404.html", "the 404 page", lambda: {**common, "meta": not_found}),
         Route(urls.ROBOTS, "robots.txt", "the generated robots.txt",
               lambda: {**common, "sitemap_url": urls.absolute(config, urls.SITEMAP)}),
@@ -169,36 +176,42 @@ def _page(site: Site, common: dict, page) -> Route:
     context = {**common, "page": {"title": page.title, "body": page.body, "url": page.url},
                "meta": views.meta(site.config, "page", page.title, page.url, page.summary)}
     return Route(page.url, "page.html", page.source, lambda: context, sitemap=True, fix=SLUG_FIX,
-                 line=page.lines.get("slug", (0, 0)))
+                 line=page.lines.get("slug", (0, 0)), own=page)
 
 
 def _aliases(site: Site, common: dict) -> list[Route]:
     routes = []
-    for article in site.articles:
+    for index, article in enumerate(site.articles):
         for old in article.aliases:
             url = urls.alias(old)
-            target = {"url": article.url, "absolute_url": urls.absolute(site.config, article.url)}
-            context = {**common, "redirect": target,
-                       "meta": views.meta(site.config, "redirect", article.title, url, article.summary, noindex=True)}
-            routes.append(Route(url, "redirect.html", article.source, partial(dict, context),
-                                line=article.lines.get("aliases", (1, 1)), fix=f"remove or change the alias {old}"))
+            routes.append(Route(url, "redirect.html", article.source, partial(_alias_context, site, common, index, url),
+                                line=article.lines.get("aliases", (1, 1)), fix=f"remove or change the alias {old}",
+                                shows=(index,)))
     return routes
+
+
+def _alias_context(site: Site, common: dict, index: int, url: str) -> dict:
+    article = site.articles[index]
+    target = {"url": article.url, "absolute_url": urls.absolute(site.config, article.url)}
+    return {**common, "redirect": target,
+            "meta": views.meta(site.config, "redirect", article.title, url, article.summary, noindex=True)}
 
 
 def _sitemaps(site: Site, routes: list[Route], common: dict) -> list[Route]:
     """One sitemap, or past 50,000 URLs an index of several, as the protocol says."""
     entries = [{"loc": urls.absolute(site.config, r.url), "lastmod": r.lastmod} for r in routes if r.sitemap]
     if len(entries) <= SITEMAP_LIMIT:
-        return [Route(urls.SITEMAP, "sitemap.xml", "the sitemap", lambda: {**common, "urls": entries})]
+        return [Route(urls.SITEMAP, "sitemap.xml", "the sitemap", lambda: {**common, "urls": entries}, own=entries)]
     parts = [entries[i : i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)]
     result = []
     index = []
     for number, part in enumerate(parts, 1):
         url = urls.sitemap_part(number)
-        result.append(Route(url, "sitemap.xml", "the sitemap", partial(dict, common, urls=part)))
+        result.append(Route(url, "sitemap.xml", "the sitemap", partial(dict, common, urls=part), own=part))
         newest = max((e["lastmod"] for e in part if e["lastmod"]), default=None)
         index.append({"loc": urls.absolute(site.config, url), "lastmod": newest})
-    result.append(Route(urls.SITEMAP, "sitemap_index.xml", "the sitemap", lambda: {**common, "sitemaps": index}))
+    result.append(Route(urls.SITEMAP, "sitemap_index.xml", "the sitemap", lambda: {**common, "sitemaps": index},
+                        own=index))
     return result
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from . import build as build_mod
+from . import incremental
+from .cache import FOLDER as cache_folder
 from .cache import Cache
 from .diagnostics import Diagnostic
 from .watch import Changes, watch
@@ -61,10 +63,10 @@ version of the site. Fix these and the page reloads by itself:</p>\
 class Preview:
     """The built site in a temporary folder, its build state, and the watcher that drives it."""
 
-    def __init__(self, site: Path, *, quiet: float = 0.1) -> None:
+    def __init__(self, site: Path, *, quiet: float = 0.05) -> None:
         self.site = site
         self.root = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
-        self.cache = Cache()
+        self.cache = Cache.load(site / cache_folder)  # what `build` saved: a large site's first preview is warm
         self.changes = Changes(quiet=quiet)
         self.ready = threading.Condition()
         self.building = False
@@ -73,29 +75,45 @@ class Preview:
         self.last_change = {"kind": "reload", "css": []}
         self.stop = threading.Event()
         self.builds = 0
+        self.fast = 0  # rebuilds that re-rendered only the pages showing the edited articles
+        self.state: incremental.State | None = None
 
-    def rebuild(self) -> bool:
-        """Build into the temporary folder; keep the last good site when it fails."""
+    def rebuild(self, changed: set[str] | None = None) -> bool:
+        """Rebuild into the temporary folder (only what `changed` touches, when that is
+        possible); keep the last good site when it fails."""
         with self.ready:
             self.building = True
+        started = time.perf_counter()
         try:
-            result = build_mod.build(self.site, output=self.root, drafts=True, future=True, cache=self.cache)
+            errors, stats = self._incremental(changed) or self._full()
         except Exception as exc:  # noqa: BLE001 - a bug must not take the preview down with it
-            result = None
-            errors = [Diagnostic("", 0, 0, "error", f"internal error: {exc!r}")]
-        else:
-            errors = result.report.errors()
+            errors, stats = [Diagnostic("", 0, 0, "error", f"internal error: {exc!r}")], None
         with self.ready:
             self.building = False
             self.builds += 1
             self.generation += 1
             # Only a good build after a good one may swap stylesheets: the overlay needs a reload to come and go.
-            changed = result.stats.changed if result is not None and result.stats and not self.errors else None
-            self.last_change = _change_kind(changed or [])
+            self.last_change = _change_kind(stats.changed if stats and not self.errors else [])
             self.errors = errors
             self.ready.notify_all()
-        _print_build(result, errors)
+        _print_build(time.perf_counter() - started, stats, errors)
         return not errors
+
+    def _incremental(self, changed: set[str] | None):
+        if not changed or self.state is None or self.errors:
+            return None
+        outcome = incremental.rebuild(self.state, changed)
+        if outcome is None:
+            return None
+        self.fast += 1
+        report, stats = outcome
+        return report.errors(), stats
+
+    def _full(self):
+        result = build_mod.build(self.site, output=self.root, drafts=True, future=True, cache=self.cache)
+        if result.ok():
+            self.state = incremental.State.after(self.site, self.root, result, self.cache)
+        return result.report.errors(), result.stats
 
     def wait_until_built(self, timeout: float = 600) -> None:
         with self.ready:
@@ -109,8 +127,9 @@ class Preview:
     def run_builder(self) -> None:
         """The build thread: one rebuild per settled burst of changes."""
         while not self.stop.is_set():
-            if self.changes.wait(self.stop):
-                self.rebuild()
+            changed = self.changes.wait(self.stop)
+            if changed:
+                self.rebuild(changed)
 
     def folders(self) -> list[Path]:
         """What to watch: the content and layouts folders config.yaml names (default ones if it is broken)."""
@@ -134,16 +153,15 @@ def _change_kind(changed: list[str]) -> dict:
     return {"kind": "reload", "css": []}
 
 
-def _print_build(result, errors: list[Diagnostic]) -> None:
+def _print_build(seconds: float, stats, errors: list[Diagnostic]) -> None:
     stamp = time.strftime("%H:%M:%S")
     if errors:
         for item in errors:
             print(item.format(), file=sys.stderr)
         print(f"[{stamp}] rebuild failed: {len(errors)} error{'s' * (len(errors) != 1)}; "
               "still serving the last good site", file=sys.stderr)
-    elif result is not None:
-        print(f"[{stamp}] rebuilt in {result.seconds:.2f} s: {len(result.stats.changed)} files changed",
-              file=sys.stderr)
+    elif stats is not None:
+        print(f"[{stamp}] rebuilt in {seconds:.2f} s: {len(stats.changed)} files changed", file=sys.stderr)
 
 
 class Handler(BaseHTTPRequestHandler):

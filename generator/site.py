@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import html
 import math
 import posixpath
@@ -14,7 +16,12 @@ from .config import Config
 from .diagnostics import Report, did_you_mean
 from .model import Article, Author, Page, StaticFile
 
-RELATED_POOL = 100  # newest articles considered per shared tag or author: bounds the work
+RELATED_WINDOW = 30  # articles scored on either side in each shared tag and author: bounds the work
+# Scores are integers, so that (tags, authors, section) order exactly: a tag's weight (rarer tags
+# weigh more) is a multiple of TAG_UNIT, larger than any sum of author weights, each larger than
+# the section's 1.
+AUTHOR_WEIGHT = 2
+TAG_UNIT = 64
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class Site:
     by_author: dict[str, list[int]] = field(default_factory=dict)
     related: list[list[int]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    tags_of: list[list[str]] = field(default_factory=list)  # each article's tag slugs, in its order
+    tag_weights: dict[str, int] = field(default_factory=dict)  # rarer tags weigh more (see related)
+    views: dict[str, dict] = field(default_factory=dict, repr=False)  # template views, built once per article
+    due: float | None = None  # when the next article left out as scheduled is due (a timestamp)
 
 
 def assemble(config: Config, articles: list[Article], authors: list[Author], pages: list[Page],
@@ -51,15 +62,18 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     for author in authors_by_id.values():
         _check_photo(author.source, author.photo, {}, files, report)
     chosen, notices, left_out = _publishable(articles, options)
+    due = min((a.date.timestamp() for a in articles if not a.draft and a.date > options.now), default=None)
     unreadable = {_file_id(path) for path in broken}
     resolved = [_resolve(config, a, authors_by_id, unreadable, files, report) for a in chosen]
     resolved.sort(key=lambda a: (-a.date.timestamp(), a.url))
-    targets = _targets(resolved, pages, authors_by_id, files)
+    targets = link_targets(resolved, pages, authors_by_id, files)
     missing = {**left_out, **{path: None for path in broken}}
-    resolved = [replace(a, body=_links(a.body, a, targets, missing, report)) for a in resolved]
-    pages = [replace(p, url=urls.page_url(p.slug), body=_links(p.body, p, targets, missing, report)) for p in pages]
+    resolved = [replace(a, body=resolve_links(a.body, a, targets, missing, report)) for a in resolved]
+    pages = [replace(p, url=urls.page_url(p.slug), body=resolve_links(p.body, p, targets, missing, report))
+             for p in pages]
     tag_names = _tag_names(resolved, report)
-    site = Site(config, resolved, authors_by_id, pages, static, tag_names, notices=notices)
+    site = Site(config, resolved, authors_by_id, pages, static, tag_names, notices=notices,
+                due=None if options.future else due)
     _group(site)
     site.related = [related(site, i) for i in range(len(resolved))]
     return site
@@ -144,7 +158,7 @@ def _check_photo(source: str, photo, lines: dict, files: dict[str, str], report:
     report.error(source, f'photo "{photo.src}" does not exist: there is no file {photo.local}{hint}', *where)
 
 
-def _targets(articles: list[Article], pages: list[Page], authors: dict[str, Author],
+def link_targets(articles: list[Article], pages: list[Page], authors: dict[str, Author],
              files: dict[str, str]) -> dict[str, str]:
     """Every source file a link may name, with its URL."""
     targets = dict(files)
@@ -154,7 +168,7 @@ def _targets(articles: list[Article], pages: list[Page], authors: dict[str, Auth
     return targets
 
 
-def _links(body: str, source: Article | Page, targets: dict[str, str], missing: dict[str, str | None],
+def resolve_links(body: str, source: Article | Page, targets: dict[str, str], missing: dict[str, str | None],
            report: Report) -> str:
     """Link markers replaced by URLs; links to files that are missing or left out are errors."""
     def swap(match) -> str:
@@ -197,13 +211,17 @@ def _group(site: Site) -> None:
     sections = {s.slug: [] for s in site.config.sections}
     tags: dict[str, list[int]] = {slug: [] for slug in site.tag_names}
     by_author: dict[str, list[int]] = {ident: [] for ident in site.authors}
+    site.tags_of = [tag_slugs(article) for article in site.articles]
+    total = len(site.articles)
     for index, article in enumerate(site.articles):
         sections[article.section].append(index)
-        for slug in dict.fromkeys(urls.slugify(t) for t in article.tags):
+        for slug in site.tags_of[index]:
             tags[slug].append(index)
         for ident in article.authors:
             by_author[ident].append(index)
     site.by_section, site.by_tag, site.by_author = sections, tags, by_author
+    site.tag_weights = {slug: round(math.log(1 + total / len(posting)) * 1e6) * TAG_UNIT
+                        for slug, posting in tags.items() if posting}
 
 
 def tag_slugs(article: Article) -> list[str]:
@@ -214,28 +232,37 @@ def related(site: Site, index: int) -> list[int]:
     """The articles most like this one: shared tags (rarer ones weigh more),
     then shared authors, then the same section; newest first among equals.
 
-    Only the newest RELATED_POOL articles of each tag and author are scored,
-    so the work grows with the number of articles, not with its square.
+    Only the RELATED_WINDOW articles on either side of this one in each tag's
+    and author's list (by date) are scored, so the work grows with the number
+    of articles, not with its square, and old articles find their own era.
     """
-    article = site.articles[index]
-    total = len(site.articles)
-    scores: dict[int, list[float]] = defaultdict(lambda: [0.0, 0, 0])
-    for slug in tag_slugs(article):
-        posting = site.by_tag[slug]
-        weight = math.log(1 + total / len(posting))
-        for other in posting[:RELATED_POOL]:
-            scores[other][0] += weight
+    article, articles = site.articles[index], site.articles
+    score: dict[int, int] = {}
+    for slug in site.tags_of[index]:
+        weight = site.tag_weights[slug]
+        for other in _near(site.by_tag[slug], index):
+            score[other] = score.get(other, 0) + weight
     for ident in article.authors:
-        for other in site.by_author[ident][:RELATED_POOL]:
-            scores[other][1] += 1
-    scores.pop(index, None)
-    for other, score in scores.items():
-        score[2] = int(site.articles[other].section == article.section)
+        for other in _near(site.by_author[ident], index):
+            score[other] = score.get(other, 0) + AUTHOR_WEIGHT
+    score.pop(index, None)
     want = site.config.related
-    best = sorted(scores, key=lambda o: (-scores[o][0], -scores[o][1], -scores[o][2], o))[:want]
+    best = []
+    if score:
+        # Only candidates as good as the want-th best can make it: the section (worth 1) only breaks ties.
+        floor = heapq.nlargest(want, score.values())[-1]
+        section = article.section
+        best = [o for _, o in sorted((-(s + (articles[o].section == section)), o)
+                                     for o, s in score.items() if s >= floor)][:want]
     for other in site.by_section[article.section]:
         if len(best) >= want:
             break
         if other != index and other not in best:
             best.append(other)
     return best
+
+
+def _near(posting: list[int], index: int) -> list[int]:
+    """The articles of a (newest first) list closest in date to article `index`."""
+    at = bisect.bisect_left(posting, index)
+    return posting[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]

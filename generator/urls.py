@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import datetime
@@ -14,6 +15,7 @@ _LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "
                           "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ı": "i"})
 
 
+@functools.lru_cache(maxsize=65536)  # tags are slugified again and again
 def slugify(text: str) -> str:
     """ASCII, lowercase, hyphens: "Côte d'Ivoire" -> "cote-divoire".
 

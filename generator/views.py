@@ -68,7 +68,17 @@ def photo_view(config: Config, photo: Photo | None) -> dict | None:
 
 
 def article_view(site: Site, article: Article) -> dict:
-    """An article as listings, the related rail and feeds show it (no body)."""
+    """An article as listings, the related rail and feeds show it (no body).
+
+    Built once per article and build, then shared by every page that shows it:
+    callers that add to it must copy it first."""
+    view = site.views.get(article.source)
+    if view is None:
+        view = site.views[article.source] = _article_view(site, article)
+    return view
+
+
+def _article_view(site: Site, article: Article) -> dict:
     config = site.config
     section = config.section(article.section)
     return {
@@ -85,7 +95,7 @@ def article_view(site: Site, article: Article) -> dict:
 
 
 def feed_entry(site: Site, article: Article) -> dict:
-    entry = article_view(site, article)
+    entry = dict(article_view(site, article))
     entry["content"] = absolute_links(site.config, article.body, entry["absolute_url"])
     entry["published_iso"] = entry["date_iso"]
     entry["updated_iso"] = entry["updated_iso"] or entry["date_iso"]

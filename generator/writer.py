@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+Stat = tuple[int, int]  # (size, mtime_ns)
 
 
 @dataclass
@@ -14,64 +16,92 @@ class WriteStats:
     unchanged: int = 0
     removed: int = 0
     changed: list[str] = field(default_factory=list)  # written or removed, output-relative
+    files: dict[str, Stat] = field(default_factory=dict)  # every file written or checked, as it now is
 
 
-def write(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
-    """Make `output` hold exactly `files` (output-relative path -> bytes, or a file to copy)."""
-    stats = WriteStats()
+def write(output: Path, files: dict[str, bytes | Path], remove_stale: bool = True,
+          known: dict[str, Stat] | None = None, current: set[str] = frozenset()) -> WriteStats:
+    """Make `output` hold exactly `files` (output-relative path -> bytes, or a file to copy);
+    without `remove_stale`, only write those files and leave the others alone.
+
+    `known` holds the (size, mtime) an earlier write left each file with, and `current`
+    the files whose bytes are those of that write: such a file, still as it was left,
+    is not read again to be compared.
+    """
     root = output.resolve()
-    for rel, content in files.items():
-        target = Path(os.path.normpath(root / rel))
-        if root not in target.parents:  # urls.is_safe already refused such URLs; this is the last guard
+    known = known or {}
+    targets = {}
+    for rel in files:
+        target = os.path.normpath(os.path.join(root, rel))
+        if not target.startswith(str(root) + os.sep):  # urls.is_safe refused such URLs; this is the last guard
             raise ValueError(f"refusing to write outside the output folder: {rel}")
-        data = content.read_bytes() if isinstance(content, Path) else content
-        if _same(target, data):
-            stats.unchanged += 1
-            continue
-        _replace(target, data)
-        stats.written += 1
-        stats.changed.append(rel)
-    removed = _remove_stale(root, set(files))
-    stats.removed = len(removed)
-    stats.changed += removed
-    return stats
+        targets[rel] = target
+    for folder in sorted({os.path.dirname(t) for t in targets.values()}):
+        _make_folder(Path(folder))
+
+    def put(rel: str) -> tuple[bool, Stat]:
+        trusted = known.get(rel) if rel in current else None
+        return _put(targets[rel], files[rel], trusted)
+
+    # Writing is waiting on the disk, which threads can do side by side.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = dict(zip(files, pool.map(put, files, chunksize=64), strict=True))
+    written = [rel for rel, (wrote, _) in outcomes.items() if wrote]
+    removed = _remove_stale(str(root), set(files)) if remove_stale else []
+    return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
+                      changed=written + removed, files={rel: stat for rel, (_, stat) in outcomes.items()})
 
 
-def _same(target: Path, data: bytes) -> bool:
+def _put(target: str, content: bytes | Path, trusted: Stat | None) -> tuple[bool, Stat]:
+    """Write one file unless it already holds these bytes: (whether written, its stat now)."""
     try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+        info = os.stat(target)
+        now = (info.st_size, info.st_mtime_ns)
     except OSError:
-        return False
+        now = None
+    if now is not None and now == trusted:
+        return False, now
+    data = content.read_bytes() if isinstance(content, Path) else content
+    if now is not None and now[0] == len(data) and Path(target).read_bytes() == data:
+        return False, now
+    _replace(Path(target), data)
+    info = os.stat(target)
+    return True, (info.st_size, info.st_mtime_ns)
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.is_dir():
+        return
+    for parent in reversed([folder, *folder.parents]):
+        if parent.exists() and not parent.is_dir():
+            parent.unlink()  # a file where a folder must now be
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _replace(target: Path, data: bytes) -> None:
     """Temp file in the same folder, then rename: readers never see half a file."""
-    if target.parent.exists() and not target.parent.is_dir():
-        target.parent.unlink()  # a file where a folder must now be
     if target.is_dir():
         _remove_tree(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(temp, "wb") as handle:
             handle.write(data)
-        os.chmod(temp, 0o644)
         os.replace(temp, target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 
-def _remove_stale(root: Path, keep: set[str]) -> list[str]:
+def _remove_stale(root: str, keep: set[str]) -> list[str]:
     removed = []
     for folder, _, filenames in os.walk(root, topdown=False):
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
         for name in filenames:
-            path = Path(folder, name)
-            rel = path.relative_to(root).as_posix()
+            rel = name if prefix == "." else f"{prefix}/{name}"
             if rel not in keep:
-                path.unlink()
+                os.unlink(os.path.join(folder, name))
                 removed.append(rel)
-        if Path(folder) != root and not os.listdir(folder):
+        if folder != root and not os.listdir(folder):
             os.rmdir(folder)
     return removed
 

@@ -228,3 +228,70 @@ def test_example_site_folder_is_untouched_by_a_build_elsewhere(tmp_path):
     run_cli("build", ".", "-o", str(tmp_path / "o"))
     assert files(ROOT / "content") == before
     shutil.rmtree(tmp_path / "o")
+
+
+def test_the_cache_makes_warm_builds_equal_to_cold_ones(site):
+    root = site()
+    assert run_cli("build", str(root)).returncode == 0
+    assert (root / ".cache/newsroom/pages.pickle").is_file()
+    cold = files(root / "output")
+    shutil.rmtree(root / "output")
+    warm = run_cli("build", str(root))
+    assert warm.returncode == 0 and files(root / "output") == cold
+
+
+def test_a_build_with_nothing_to_do_reports_what_the_last_one_did(site):
+    root = site("""
+-- content/articles/2021/typo.md --
+---
+title: Typo
+tilte: Typo
+date: 2021-05-01
+author: kate-michael
+---
+Text.
+""")
+    first = run_cli("build", str(root))
+    again = run_cli("build", str(root))
+    assert again.stderr == first.stderr and "did you mean" in again.stderr
+    assert again.stdout.split(" in ")[0] == first.stdout.split(" in ")[0]
+    assert "(0 files written, 0 removed)" in again.stdout
+
+
+def test_an_edited_output_file_is_put_back(site):
+    root = site()
+    run_cli("build", str(root))
+    page = root / "output/news/first/index.html"
+    good = page.read_bytes()
+    page.write_text("tampered")
+    assert "(1 files written, 0 removed)" in run_cli("build", str(root)).stdout
+    assert page.read_bytes() == good
+
+
+def test_a_scheduled_article_appears_once_it_is_due(site):
+    root = site("""
+-- content/articles/2030/later.md --
+---
+title: Later Story
+date: 2030-01-01
+author: kate-michael
+---
+Soon.
+""")
+    assert run_cli("build", str(root)).returncode == 0
+    assert not (root / "output/news/later").exists()
+    early = run_cli("build", str(root), env={"SOURCE_DATE_EPOCH": "1893456000"})  # 2029-12-31 19:00 in New York
+    assert early.returncode == 0 and not (root / "output/news/later").exists()
+    later = run_cli("build", str(root), env={"SOURCE_DATE_EPOCH": "1893500000"})
+    assert later.returncode == 0 and (root / "output/news/later/index.html").is_file()
+
+
+def test_a_damaged_cache_is_ignored(site):
+    root = site()
+    run_cli("build", str(root))
+    built = files(root / "output")
+    for stored in (root / ".cache/newsroom").iterdir():
+        stored.write_bytes(b"\x80\x05garbage")
+    shutil.rmtree(root / "output")
+    assert run_cli("build", str(root)).returncode == 0
+    assert files(root / "output") == built

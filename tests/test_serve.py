@@ -169,29 +169,44 @@ def test_a_failed_rebuild_keeps_the_site_and_shows_the_errors_until_fixed(site):
         assert b"newsroom-errors" not in get(base + ARTICLE)[2]
 
 
-def test_a_rebuild_equals_a_full_build(site, tmp_path):
-    """After a sequence of edits, the preview's folder is byte for byte a fresh build with the same options."""
+EDITS = [  # (file, old text, new text); None as old text deletes, a path as new text renames
+    ("content/articles/2021/first.md", "The first paragraph", "An edited paragraph"),  # body
+    ("content/articles/2021/first.md", "title: First Story", "title: Retitled Story"),  # title
+    ("content/articles/2021/first.md", "A second paragraph.", "A second paragraph.\n\n<!--more-->\n"),
+    ("content/articles/2021/first.md", "tags: [North Korea, Diplomacy]", "tags: [Trade, north korea]"),  # tags
+    ("content/articles/2021/first.md", "author: kate-michael", "author: Alexa Hornbeck"),  # author
+    ("content/authors/alexa-hornbeck.md", "name: Alexa Hornbeck", "name: Alexa Hornbeck\nrole: Editor"),
+    ("content/articles/2021/draft.md", None, "content/articles/2021/renamed.md"),  # rename
+    ("content/articles/2021/first.md", "date: 2021-04-02 09:30", "date: 2021-06-02 09:30"),  # date
+    ("content/articles/2099/later.md", None, None),  # delete
+    ("layouts/page.html", "", '{% extends "base.html" %}{% block content %}<h1>x</h1>{% endblock %}'),  # layout
+    ("config.yaml", "Test Wire", "Other Wire"),  # config
+    ("content/articles/2021/renamed.md", "Not yet.", "Not yet, but soon."),  # body again, after full builds
+]
+
+
+def test_after_any_sequence_of_edits_the_preview_equals_a_full_build(site, tmp_path):
     with preview_of(site) as (preview, _):
-        first = site / "content/articles/2021/first.md"
-        first.write_text(first.read_text().replace("The first paragraph", "An edited paragraph"))
-        preview.rebuild()
-        first.write_text(first.read_text().replace("title: First Story", "title: Retitled Story"))
-        preview.rebuild()
-        first.write_text(first.read_text().replace("tags: [North Korea, Diplomacy]", "tags: [Trade]"))
-        preview.rebuild()
-        (site / "content/articles/2021/draft.md").rename(site / "content/articles/2021/renamed.md")
-        preview.rebuild()
-        (site / "content/articles/2099/later.md").unlink()
-        preview.rebuild()
-        (site / "layouts").mkdir()
-        (site / "layouts/page.html").write_text('{% extends "base.html" %}{% block content %}<h1>x</h1>{% endblock %}')
-        preview.rebuild()
-        config = site / "config.yaml"
-        config.write_text(config.read_text().replace("Test Wire", "Other Wire"))
-        assert preview.rebuild()
-        fresh = tmp_path / "fresh"
-        assert build_mod.build(site, output=fresh, drafts=True, future=True).ok()
-        assert snapshot(preview.root) == snapshot(fresh)
+        for number, (name, old, new) in enumerate(EDITS):
+            path = site / name
+            if old is None:
+                changed = {str(path)}
+                if new is None:
+                    path.unlink()
+                else:
+                    path.rename(site / new)
+                    changed.add(str(site / new))
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                text = path.read_text() if path.exists() else ""
+                path.write_text(text.replace(old, new) if old else new)
+                changed = {str(path)}
+            assert preview.rebuild(changed), name
+            fresh = tmp_path / f"fresh-{number}"
+            assert build_mod.build(site, output=fresh, drafts=True, future=True, use_cache=False).ok()
+            fresh_files = snapshot(fresh)
+            assert snapshot(preview.root) == fresh_files, f"after edit {number}: {name}"
+        assert preview.fast >= 4  # body, title and summary edits took the fast path
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -1,0 +1,81 @@
+"""Work shared out among the machine's cores: reading sources (Markdown is most of a cold
+build's work, and each file can be read on its own) and rendering pages."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+from datetime import tzinfo
+
+from . import content
+from .diagnostics import Report
+
+WORTH_IT = 48  # fewer files than this are read faster than a pool starts
+_reader: content.Reader | None = None
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _start(tz: tzinfo, content_dir: str) -> None:
+    global _reader
+    _reader = content.Reader(tz, content_dir)
+
+
+def _read(job: tuple[str, str, bytes]):
+    kind, path, raw = job
+    return getattr(_reader, kind)(path, raw)
+
+
+def read_many(jobs: list[tuple[str, str, bytes]], tz: tzinfo, content_dir: str) -> Iterator:
+    """(item, problems) for each (kind, path, bytes) job, in order; kind is "article", "author" or "page"."""
+    if len(jobs) < WORTH_IT or cores() < 2:
+        _start(tz, content_dir)
+        yield from map(_read, jobs)
+        return
+    method = "fork" if _can_fork() else "spawn"
+    with multiprocessing.get_context(method).Pool(cores(), initializer=_start, initargs=(tz, content_dir)) as pool:
+        yield from pool.imap(_read, jobs, chunksize=max(1, min(64, len(jobs) // (cores() * 8))))
+
+
+# Rendering: after the site is assembled, forked workers share it (copy-on-write) and each
+# renders a share of the pages; only the bytes travel back.
+_render_job: tuple | None = None
+
+
+def _render(indices: list[int]):
+    routes, renderer = _render_job
+    out = []
+    for index in indices:
+        report = Report()
+        route = routes[index]
+        out.append((index, renderer.render(route.template, route.context(), report), report.items))
+    return out
+
+
+def render_many(routes: list, renderer, indices: list[int]) -> Iterator[tuple[int, bytes | None, list]]:
+    """(index, bytes or None, problems) for each route index, rendered on every core when that pays."""
+    global _render_job
+    _render_job = (routes, renderer)
+    try:
+        chunks = [indices[i : i + 64] for i in range(0, len(indices), 64)]
+        if len(indices) < WORTH_IT * 4 or cores() < 2 or not _can_fork():
+            for chunk in chunks:
+                yield from _render(chunk)
+            return
+        with multiprocessing.get_context("fork").Pool(cores()) as pool:
+            for rendered in pool.imap(_render, chunks):
+                yield from rendered
+    finally:
+        _render_job = None
+
+
+def _can_fork() -> bool:
+    """Forking copies the assembled site for free, but is unsafe in a process running other threads."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()

@@ -19,7 +19,7 @@ from .parallel import read_many, render_many
 from .render import Renderer, default_layouts
 from .site import Options, Site, assemble
 from .sources import discover
-from .writer import WriteStats, write
+from .writer import Link, WriteStats, write
 
 Progress = Callable[[str, int, int], None]
 
@@ -123,6 +123,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         cache.output, cache.outputs = output, result.stats.files
         done("writing")
     if saved:
+        cache.update_mirror(result.output.resolve(), result.files)
         cache.save(saved)
         summary = {"counts": result.counts, "notices": result.notices, "problems": list(report.items)}
         cache_mod.Manifest(inputs, cache.output, cache.outputs, site.due, summary).save(saved)
@@ -207,14 +208,14 @@ def render_all(routes: list, prints: tuple, common: bytes, renderer: Renderer, r
     """Every route's bytes (by output path): from the cache when the route's key is unchanged, else
     rendered (on all cores); and the output paths whose bytes came from the cache."""
     cache = cache if cache is not None else Cache()
-    found: dict[int, bytes | Path] = {}
+    found: dict[int, bytes | Path | Link] = {}
     keys: dict[int, bytes] = {}
     for index, route in enumerate(routes):
         if route.template is None:
             found[index] = Path(route.static_source)
             continue
         keys[index] = route_key(route, prints, common)
-        data = cache.get(cache.pages, route.url, keys[index])
+        data = cache.page(route.url, keys[index], routes_mod.urls.output_path(route.url))
         if data is not None:
             found[index] = data
     missing = [index for index in keys if index not in found]

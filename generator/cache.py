@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import Article
+from .writer import Link, remove_others
 
 
 def digest(*parts: bytes | str) -> bytes:
@@ -83,11 +84,14 @@ class Cache:
     dropped: bool = False  # entries were forgotten since the cache was saved
     output: str = ""  # the output folder last written with this cache...
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # ...and each file's (size, mtime) then
+    # A saved cache keeps the pages' bytes as hard links to the output's files (a mirror of the
+    # output), not in its pickle: a warm build links them back instead of writing them again.
+    mirror: Path | None = None
 
     @classmethod
     def load(cls, folder: Path) -> Cache:
         """The saved cache, or an empty one when there is none or it is unreadable or from another version."""
-        cache = cls()
+        cache = cls(mirror=folder / "mirror")
         for name in ("reads", "pages"):
             stored = _load(folder / f"{name}.pickle")
             if isinstance(stored, dict):
@@ -99,6 +103,41 @@ class Cache:
         """The value stored for `name` under `key`, or None."""
         hit = entries.get(name)
         return hit[1] if hit and hit[0] == key else None
+
+    def page(self, url: str, key: bytes, rel: str) -> bytes | Link | None:
+        """A page's bytes (or the mirror's copy of them) when its key is unchanged."""
+        hit = self.pages.get(url)
+        if not hit or hit[0] != key:
+            return None
+        if hit[1] is not None or self.mirror is None:
+            return hit[1]
+        copy = self.mirror / rel
+        try:
+            info = copy.stat()
+        except OSError:
+            return None
+        # The mirror shares its files with the output: it must still be as the build that wrote it left it.
+        return Link(str(copy)) if (info.st_size, info.st_mtime_ns) == self.outputs.get(rel) else None
+
+    def update_mirror(self, output: Path, files: dict) -> None:
+        """Hard-link every output file into the mirror (only what changed needs new links)."""
+        if self.mirror is None:
+            return
+        for rel in files:
+            copy, built = self.mirror / rel, output / rel
+            try:
+                if os.path.samefile(copy, built):
+                    continue
+            except OSError:
+                pass
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.unlink(missing_ok=True)
+            try:
+                os.link(built, copy)
+            except OSError:
+                self.mirror = None  # no hard links here: the pickle keeps the bytes instead
+                return
+        remove_others(str(self.mirror), set(files))
 
     def keep_only(self, paths: set[str], urls: set[str]) -> None:
         """Forget what the site no longer has, so the cache does not grow without end."""
@@ -112,7 +151,8 @@ class Cache:
         if self.read or self.dropped:
             _save(folder / "reads.pickle", self.reads)
         if self.rendered or self.dropped:
-            _save(folder / "pages.pickle", self.pages)
+            pages = {url: (key, None) for url, (key, _) in self.pages.items()} if self.mirror else self.pages
+            _save(folder / "pages.pickle", pages)
         self.dropped = False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import difflib
 import heapq
 import html
 import math
@@ -183,12 +184,24 @@ def resolve_links(body: str, source: Article | Page, targets: dict[str, str], mi
                 report.error(source.source, f'link to "{written}", which is {missing[target]} and is not '
                              "published in this build", *line)
         else:
-            choices = [posixpath.relpath(t, folder) for t in targets]
-            report.error(source.source, f'link to "{written}", which does not exist{did_you_mean(written, choices)}',
-                         *line)
+            report.error(source.source, f'link to "{written}", which does not exist'
+                         f"{_closest_link(target, folder, targets)}", *line)
         return "#"
 
     return markup.MARKER.sub(swap, body) if "@@source:" in body else body
+
+
+def _closest_link(target: str, folder: str, targets: dict[str, str]) -> str:
+    """A did-you-mean for a broken link, as the writer would write it (matched on file names first:
+    comparing every path of a large site for each broken link would be slow)."""
+    by_name: dict[str, list[str]] = {}
+    for path in targets:
+        by_name.setdefault(posixpath.basename(path), []).append(path)
+    close = difflib.get_close_matches(posixpath.basename(target), list(by_name), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    relative = [posixpath.relpath(path, folder) for path in by_name[close[0]]]
+    return did_you_mean(posixpath.relpath(target, folder), relative) or f' (did you mean "{relative[0]}"?)'
 
 
 def _tag_names(articles: list[Article], report: Report) -> dict[str, str]:

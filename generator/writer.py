@@ -10,6 +10,13 @@ from pathlib import Path
 Stat = tuple[int, int]  # (size, mtime_ns)
 
 
+@dataclass(frozen=True)
+class Link:
+    """A file to hard-link into place (copied where linking fails): the cache's copy of a page."""
+
+    path: str
+
+
 @dataclass
 class WriteStats:
     written: int = 0
@@ -19,7 +26,7 @@ class WriteStats:
     files: dict[str, Stat] = field(default_factory=dict)  # every file written or checked, as it now is
 
 
-def write(output: Path, files: dict[str, bytes | Path], remove_stale: bool = True,
+def write(output: Path, files: dict[str, bytes | Path | Link], remove_stale: bool = True,
           known: dict[str, Stat] | None = None, current: set[str] = frozenset()) -> WriteStats:
     """Make `output` hold exactly `files` (output-relative path -> bytes, or a file to copy);
     without `remove_stale`, only write those files and leave the others alone.
@@ -47,20 +54,34 @@ def write(output: Path, files: dict[str, bytes | Path], remove_stale: bool = Tru
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = dict(zip(files, pool.map(put, files, chunksize=64), strict=True))
     written = [rel for rel, (wrote, _) in outcomes.items() if wrote]
-    removed = _remove_stale(str(root), set(files)) if remove_stale else []
+    removed = remove_others(str(root), set(files)) if remove_stale else []
     return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
                       changed=written + removed, files={rel: stat for rel, (_, stat) in outcomes.items()})
 
 
-def _put(target: str, content: bytes | Path, trusted: Stat | None) -> tuple[bool, Stat]:
+def _put(target: str, content: bytes | Path | Link, trusted: Stat | None) -> tuple[bool, Stat]:
     """Write one file unless it already holds these bytes: (whether written, its stat now)."""
     try:
         info = os.stat(target)
         now = (info.st_size, info.st_mtime_ns)
     except OSError:
-        now = None
+        info = now = None
     if now is not None and now == trusted:
         return False, now
+    if isinstance(content, Link):
+        try:
+            if info is None:
+                os.link(content.path, target)  # a new name for the cache's copy: atomic by itself
+            elif os.path.samefile(content.path, target):
+                return False, now
+            else:
+                temp = f"{target}.{os.getpid()}.link"
+                os.link(content.path, temp)
+                os.replace(temp, target)
+            info = os.stat(target)
+            return True, (info.st_size, info.st_mtime_ns)
+        except OSError:  # another file system, or no hard links: copy the bytes
+            content = Path(content.path)
     data = content.read_bytes() if isinstance(content, Path) else content
     if now is not None and now[0] == len(data) and Path(target).read_bytes() == data:
         return False, now
@@ -70,12 +91,13 @@ def _put(target: str, content: bytes | Path, trusted: Stat | None) -> tuple[bool
 
 
 def _make_folder(folder: Path) -> None:
-    if folder.is_dir():
-        return
-    for parent in reversed([folder, *folder.parents]):
-        if parent.exists() and not parent.is_dir():
-            parent.unlink()  # a file where a folder must now be
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file where a folder must now be
+        for parent in reversed([folder, *folder.parents]):
+            if parent.exists() and not parent.is_dir():
+                parent.unlink()
+        os.makedirs(folder, exist_ok=True)
 
 
 def _replace(target: Path, data: bytes) -> None:
@@ -92,7 +114,8 @@ def _replace(target: Path, data: bytes) -> None:
         raise
 
 
-def _remove_stale(root: str, keep: set[str]) -> list[str]:
+def remove_others(root: str, keep: set[str]) -> list[str]:
+    """Delete the files below root that are not in `keep`, and folders left empty; the deleted."""
     removed = []
     for folder, _, filenames in os.walk(root, topdown=False):
         prefix = os.path.relpath(folder, root).replace(os.sep, "/")

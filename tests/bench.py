@@ -49,8 +49,9 @@ def markdown_floor(site: Path) -> float:
     return time.perf_counter() - started
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+def tree_memory(pid: int) -> int:
+    """Memory (bytes) of a process and all its descendants, from /proc: the proportional set size,
+    which counts a page shared by forked workers once, split among them (not once per process)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -64,8 +65,8 @@ def tree_rss(pid: int) -> int:
         current = todo.pop()
         todo += children.get(current, [])
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
         except OSError:
             pass
@@ -79,7 +80,7 @@ def timed_build(site: Path) -> tuple[float, int]:
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        peak = max(peak, tree_memory(process.pid))
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     _, err = process.communicate()
@@ -107,7 +108,7 @@ def preview_latency(site: Path, edits: int = 7) -> tuple[float, float]:
         for n in range(edits):
             for kind in results:
                 text = article.read_text(encoding="utf-8")
-                marker = f"bench{kind}{n}"
+                marker = f"bench{kind}{n}t{time.time_ns()}"
                 if kind == "body":
                     text = text.rstrip("\n") + f"\n\nAn added sentence {marker}.\n"
                 else:

@@ -71,6 +71,43 @@ A second paragraph.
 """
 
 
+# Extra files for MINIMAL: a draft and an article scheduled far ahead.
+DRAFT_AND_SCHEDULED = """
+-- content/articles/2021/draft.md --
+---
+title: Draft Story
+date: 2021-05-01
+author: kate-michael
+draft: true
+---
+Not yet.
+-- content/articles/2099/later.md --
+---
+title: Later Story
+date: 2099-05-01
+author: kate-michael
+---
+Not yet.
+"""
+
+# An article with a misspelt field: a warning, an error with --strict.
+TYPO = """
+-- content/articles/2021/typo.md --
+---
+title: Typo
+tilte: Typo
+date: 2021-05-01
+author: kate-michael
+---
+Text.
+"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below root with its bytes: two trees compare equal when byte for byte the same."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def site(tmp_path):
     """A factory: site(extra_spec) writes the minimal site plus extra files, returns its folder."""

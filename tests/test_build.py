@@ -5,11 +5,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
-
-
-def files(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from tests.conftest import DRAFT_AND_SCHEDULED, ROOT, TYPO, run_cli, tree
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +81,7 @@ def test_builds_are_deterministic(tmp_path, example):
     out, _ = example
     again = tmp_path / "again"
     assert run_cli("build", ".", "-o", str(again)).returncode == 0
-    assert files(again) == files(out)
+    assert tree(again) == tree(out)
 
 
 def test_a_second_build_writes_nothing(tmp_path):
@@ -118,32 +114,16 @@ Gone soon.
 def test_failed_build_leaves_output_exactly_as_it_was(site):
     root = site()
     assert run_cli("build", str(root)).returncode == 0
-    before = files(root / "output")
+    before = tree(root / "output")
     (root / "content/articles/2021/first.md").write_text("---\ntitle: [broken\n---\n")
     result = run_cli("build", str(root))
     assert result.returncode == 1
     assert "content/articles/2021/first.md:2:8: error: YAML syntax error" in result.stderr
-    assert files(root / "output") == before
+    assert tree(root / "output") == before
 
 
 def test_drafts_future_and_base_url_options(site):
-    root = site("""
--- content/articles/2021/draft.md --
----
-title: Draft Story
-date: 2021-05-01
-author: kate-michael
-draft: true
----
-Not yet.
--- content/articles/2030/later.md --
----
-title: Later Story
-date: 2030-05-01
-author: kate-michael
----
-Not yet.
-""")
+    root = site(DRAFT_AND_SCHEDULED)
     result = run_cli("build", str(root), "--drafts", "--future", "--base-url", "https://preview.example.org", "-q")
     assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
     out = root / "output"
@@ -161,16 +141,7 @@ def test_check_writes_nothing(site):
 
 
 def test_strict_turns_warnings_into_errors(site):
-    root = site("""
--- content/articles/2021/typo.md --
----
-title: Typo
-tilte: Typo
-date: 2021-05-01
-author: kate-michael
----
-Text.
-""")
+    root = site(TYPO)
     relaxed = run_cli("build", str(root))
     assert relaxed.returncode == 0
     assert 'content/articles/2021/typo.md:3:1: warning: unknown field "tilte" (did you mean "title"?)' \
@@ -224,9 +195,9 @@ We are.
 
 
 def test_example_site_folder_is_untouched_by_a_build_elsewhere(tmp_path):
-    before = files(ROOT / "content")
+    before = tree(ROOT / "content")
     run_cli("build", ".", "-o", str(tmp_path / "o"))
-    assert files(ROOT / "content") == before
+    assert tree(ROOT / "content") == before
     shutil.rmtree(tmp_path / "o")
 
 
@@ -234,23 +205,14 @@ def test_the_cache_makes_warm_builds_equal_to_cold_ones(site):
     root = site()
     assert run_cli("build", str(root)).returncode == 0
     assert (root / ".cache/newsroom/pages.pickle").is_file()
-    cold = files(root / "output")
+    cold = tree(root / "output")
     shutil.rmtree(root / "output")
     warm = run_cli("build", str(root))
-    assert warm.returncode == 0 and files(root / "output") == cold
+    assert warm.returncode == 0 and tree(root / "output") == cold
 
 
 def test_a_build_with_nothing_to_do_reports_what_the_last_one_did(site):
-    root = site("""
--- content/articles/2021/typo.md --
----
-title: Typo
-tilte: Typo
-date: 2021-05-01
-author: kate-michael
----
-Text.
-""")
+    root = site(TYPO)
     first = run_cli("build", str(root))
     again = run_cli("build", str(root))
     assert again.stderr == first.stderr and "did you mean" in again.stderr
@@ -289,9 +251,9 @@ Soon.
 def test_a_damaged_cache_is_ignored(site):
     root = site()
     run_cli("build", str(root))
-    built = files(root / "output")
-    for stored in (root / ".cache/newsroom").iterdir():
+    built = tree(root / "output")
+    for stored in (root / ".cache/newsroom").glob("*.pickle"):
         stored.write_bytes(b"\x80\x05garbage")
     shutil.rmtree(root / "output")
     assert run_cli("build", str(root)).returncode == 0
-    assert files(root / "output") == built
+    assert tree(root / "output") == built

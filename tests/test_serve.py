@@ -16,7 +16,7 @@ from generator import build as build_mod
 from generator.server import Preview, make_server
 from generator.watch import Changes, watch
 from tests.browser import chromium, require_browser
-from tests.conftest import MINIMAL, ROOT, write_site
+from tests.conftest import DRAFT_AND_SCHEDULED, MINIMAL, ROOT, tree, write_site
 
 ARTICLE = "/news/first/"
 
@@ -62,22 +62,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture
 def site(tmp_path):
-    return write_site(tmp_path / "site", MINIMAL + """
--- content/articles/2021/draft.md --
----
-title: Draft Story
-date: 2021-05-01
-author: kate-michael
-draft: true
----
-Not yet.
--- content/articles/2099/later.md --
----
-title: Later Story
-date: 2099-05-01
-author: kate-michael
----
-Not yet.
+    return write_site(tmp_path / "site", MINIMAL + DRAFT_AND_SCHEDULED + """
 -- content/images/p.jpg --
 jpeg
 """)
@@ -204,13 +189,9 @@ def test_after_any_sequence_of_edits_the_preview_equals_a_full_build(site, tmp_p
             assert preview.rebuild(changed), name
             fresh = tmp_path / f"fresh-{number}"
             assert build_mod.build(site, output=fresh, drafts=True, future=True, use_cache=False).ok()
-            fresh_files = snapshot(fresh)
-            assert snapshot(preview.root) == fresh_files, f"after edit {number}: {name}"
+            fresh_files = tree(fresh)
+            assert tree(preview.root) == fresh_files, f"after edit {number}: {name}"
         assert preview.fast >= 4  # body, title and summary edits took the fast path
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_unchanged_pages_are_not_rendered_again(site):

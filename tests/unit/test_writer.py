@@ -46,3 +46,20 @@ def test_refuses_paths_outside(tmp_path):
     with pytest.raises(ValueError):
         write(tmp_path / "out", {"../escape.html": b"x"})
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_links_share_the_file_and_fall_back_to_copying(tmp_path, monkeypatch):
+    from generator.writer import Link
+    source = tmp_path / "cache.html"
+    source.write_bytes(b"page")
+    out = tmp_path / "out"
+    stats = write(out, {"a/index.html": Link(str(source))})
+    assert stats.written == 1 and os.path.samefile(source, out / "a/index.html")
+    assert write(out, {"a/index.html": Link(str(source))}).written == 0  # already that file
+
+    def no_links(*args):
+        raise OSError("cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)  # another file system
+    write(out, {"a/index.html": Link(str(source)), "b.html": Link(str(source))})
+    assert (out / "b.html").read_bytes() == b"page" and not os.path.samefile(source, out / "b.html")

@@ -19,7 +19,7 @@ from .parallel import read_many, render_many
 from .render import Renderer, default_layouts
 from .site import Options, Site, assemble
 from .sources import discover
-from .writer import Link, WriteStats, write
+from .writer import Link, Transaction, WriteStats
 
 Progress = Callable[[str, int, int], None]
 
@@ -108,18 +108,30 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     result.common = common_key(site, layouts_key(renderer.folders))
     result.prints = article_fingerprints(site)
     done("keys")
-    result.files, hits = render_all(routes, result.prints, result.common, renderer, report, progress, cache)
-    done("rendering")
-    cache.keep_only(set(sources.articles + sources.authors + sources.pages), {r.url for r in routes})
-    result.files[MARKER] = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
+    output = str(result.output.resolve())
+    # Files are staged into the output while pages render, and put in place only if all went well.
+    transaction = Transaction(result.output, cache.outputs if cache.output == output else {}) if write_files \
+        else None
+    try:
+        result.files = render_all(routes, result.prints, result.common, renderer, report, progress, cache,
+                                  transaction.stage if transaction else None)
+        done("rendering")
+        cache.keep_only(set(sources.articles + sources.authors + sources.pages), {r.url for r in routes})
+        result.files[MARKER] = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
+        if transaction:
+            transaction.stage(MARKER, result.files[MARKER])
+    except BaseException:
+        if transaction:
+            transaction.abort()
+        raise
     result.counts = {"pages": sum(1 for rel in result.files if rel.endswith(".html")),
                      "articles": len(site.articles), "tags": len(site.tag_names), "authors": len(site.authors)}
     if report.errors(strict):
+        if transaction:
+            transaction.abort()
         return result
-    if write_files:
-        output = str(result.output.resolve())
-        known = cache.outputs if cache.output == output else {}
-        result.stats = write(result.output, result.files, known=known, current=hits)
+    if transaction:
+        result.stats = transaction.commit()
         cache.output, cache.outputs = output, result.stats.files
         done("writing")
     if saved:
@@ -204,33 +216,35 @@ def read_site(site_dir: Path, config, sources, options: Options, report: Report,
 
 
 def render_all(routes: list, prints: tuple, common: bytes, renderer: Renderer, report: Report,
-               progress: Progress | None = None, cache: Cache | None = None) -> tuple[dict, set[str]]:
+               progress: Progress | None = None, cache: Cache | None = None, stage=None) -> dict:
     """Every route's bytes (by output path): from the cache when the route's key is unchanged, else
-    rendered (on all cores); and the output paths whose bytes came from the cache."""
+    rendered (on all cores). `stage(path, bytes, from_cache)`, when given, gets each file as it comes."""
     cache = cache if cache is not None else Cache()
+    stage = stage or (lambda rel, content, current=False: None)
     found: dict[int, bytes | Path | Link] = {}
     keys: dict[int, bytes] = {}
     for index, route in enumerate(routes):
+        rel = routes_mod.urls.output_path(route.url)
         if route.template is None:
             found[index] = Path(route.static_source)
+            stage(rel, found[index])
             continue
         keys[index] = route_key(route, prints, common)
-        data = cache.page(route.url, keys[index], routes_mod.urls.output_path(route.url))
+        data = cache.page(route.url, keys[index], rel)
         if data is not None:
             found[index] = data
+            stage(rel, data, True)
     missing = [index for index in keys if index not in found]
     for done, (index, data, problems) in enumerate(render_many(routes, renderer, missing), 1):
         report.extend(problems)
         if data is not None:
             found[index] = data
             cache.pages[routes[index].url] = (keys[index], data)
+            stage(routes_mod.urls.output_path(routes[index].url), data)
         if progress:
             progress("rendering pages", done, len(missing))
     cache.rendered = len(missing)
-    files = {routes_mod.urls.output_path(routes[i].url): found[i] for i in sorted(found)}
-    rendered = set(missing)
-    hits = {routes_mod.urls.output_path(routes[i].url) for i in keys if i in found and i not in rendered}
-    return files, hits
+    return {routes_mod.urls.output_path(routes[i].url): found[i] for i in sorted(found)}
 
 
 __all__ = ["build", "build_time", "default_layouts"]

@@ -1,9 +1,17 @@
-"""Writing the built site: atomically, only files whose bytes changed, stale files removed."""
+"""Writing the built site: atomically, only files whose bytes changed, stale files removed.
+
+Files are staged while the build still renders (written by threads, since the
+disk is the bottleneck, into a staging folder beside the output) and renamed
+into place together by `commit` once the whole build has succeeded; `abort`
+removes the staging folder, and the output was never touched.
+"""
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+import shutil
+import stat
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,92 +34,118 @@ class WriteStats:
     files: dict[str, Stat] = field(default_factory=dict)  # every file written or checked, as it now is
 
 
-def write(output: Path, files: dict[str, bytes | Path | Link], remove_stale: bool = True,
-          known: dict[str, Stat] | None = None, current: set[str] = frozenset()) -> WriteStats:
-    """Make `output` hold exactly `files` (output-relative path -> bytes, or a file to copy);
-    without `remove_stale`, only write those files and leave the others alone.
+class Transaction:
+    """The files of one build, staged into `output` as they come and put in place at the end.
 
-    `known` holds the (size, mtime) an earlier write left each file with, and `current`
-    the files whose bytes are those of that write: such a file, still as it was left,
-    is not read again to be compared.
+    `known` holds the (size, mtime) an earlier write left each file with: a file staged
+    as `current` (its bytes are those of that write) that is still as it was left is
+    not read again to be compared.
     """
-    root = output.resolve()
-    known = known or {}
-    targets = {}
-    for rel in files:
-        target = os.path.normpath(os.path.join(root, rel))
-        if not target.startswith(str(root) + os.sep):  # urls.is_safe refused such URLs; this is the last guard
+
+    def __init__(self, output: Path, known: dict[str, Stat] | None = None):
+        self.root = str(output.resolve())
+        self.known = known or {}
+        self.pool = ThreadPoolExecutor(max_workers=8)  # the disk waits; threads wait side by side
+        self.staged: dict[str, Future] = {}
+        # Beside the output, on its file system, so that a rename puts each file in place.
+        self.staging = f"{os.path.dirname(self.root)}/.{os.path.basename(self.root)}.staging-{os.getpid()}"
+
+    def stage(self, rel: str, content: bytes | Path | Link, current: bool = False) -> None:
+        target = os.path.normpath(os.path.join(self.root, rel))
+        if not target.startswith(self.root + os.sep):  # urls.is_safe refused such URLs; this is the last guard
             raise ValueError(f"refusing to write outside the output folder: {rel}")
-        targets[rel] = target
-    for folder in sorted({os.path.dirname(t) for t in targets.values()}):
-        _make_folder(Path(folder))
+        trusted = self.known.get(rel) if current else None
+        if not self.staged:
+            os.makedirs(self.staging, exist_ok=True)
+        temp = os.path.join(self.staging, str(len(self.staged)))
+        self.staged[rel] = self.pool.submit(self._stage, target, content, trusted, temp)
 
-    def put(rel: str) -> tuple[bool, Stat]:
-        trusted = known.get(rel) if rel in current else None
-        return _put(targets[rel], files[rel], trusted)
+    def commit(self, remove_stale: bool = True) -> WriteStats:
+        """Put every staged file in place; without `remove_stale`, leave the other files alone."""
+        outcomes = {rel: future.result() for rel, future in self.staged.items()}
+        self.pool.shutdown()
+        written, files = [], {}
+        ready: set[str] = set()  # folders known to exist
+        for rel, (temp, now) in outcomes.items():
+            target = os.path.join(self.root, rel)
+            if temp is not None:
+                folder = os.path.dirname(target)
+                if folder not in ready:
+                    _make_folder(folder)
+                    ready.add(folder)
+                try:
+                    os.replace(temp, target)
+                except IsADirectoryError:  # a folder where the file must now be
+                    shutil.rmtree(target)
+                    os.replace(temp, target)
+                info = os.stat(target)
+                now = (info.st_size, info.st_mtime_ns)
+                written.append(rel)
+            files[rel] = now
+        shutil.rmtree(self.staging, ignore_errors=True)
+        removed = remove_others(self.root, set(self.staged)) if remove_stale else []
+        return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
+                          changed=written + removed, files=files)
 
-    # Writing is waiting on the disk, which threads can do side by side.
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = dict(zip(files, pool.map(put, files, chunksize=64), strict=True))
-    written = [rel for rel, (wrote, _) in outcomes.items() if wrote]
-    removed = remove_others(str(root), set(files)) if remove_stale else []
-    return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
-                      changed=written + removed, files={rel: stat for rel, (_, stat) in outcomes.items()})
+    def abort(self) -> None:
+        """Forget every staged file: the output is as it was."""
+        self.pool.shutdown(wait=True)
+        shutil.rmtree(self.staging, ignore_errors=True)
 
-
-def _put(target: str, content: bytes | Path | Link, trusted: Stat | None) -> tuple[bool, Stat]:
-    """Write one file unless it already holds these bytes: (whether written, its stat now)."""
-    try:
-        info = os.stat(target)
-        now = (info.st_size, info.st_mtime_ns)
-    except OSError:
-        info = now = None
-    if now is not None and now == trusted:
-        return False, now
-    if isinstance(content, Link):
+    def _stage(self, target: str, content: bytes | Path | Link, trusted: Stat | None,
+               temp: str) -> tuple[str | None, Stat | None]:
+        """`temp` holding `content`, or None when `target` holds it already."""
         try:
-            if info is None:
-                os.link(content.path, target)  # a new name for the cache's copy: atomic by itself
-            elif os.path.samefile(content.path, target):
-                return False, now
-            else:
-                temp = f"{target}.{os.getpid()}.link"
-                os.link(content.path, temp)
-                os.replace(temp, target)
             info = os.stat(target)
-            return True, (info.st_size, info.st_mtime_ns)
-        except OSError:  # another file system, or no hard links: copy the bytes
-            content = Path(content.path)
-    data = content.read_bytes() if isinstance(content, Path) else content
-    if now is not None and now[0] == len(data) and Path(target).read_bytes() == data:
-        return False, now
-    _replace(Path(target), data)
-    info = os.stat(target)
-    return True, (info.st_size, info.st_mtime_ns)
-
-
-def _make_folder(folder: Path) -> None:
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):  # a file where a folder must now be
-        for parent in reversed([folder, *folder.parents]):
-            if parent.exists() and not parent.is_dir():
-                parent.unlink()
-        os.makedirs(folder, exist_ok=True)
-
-
-def _replace(target: Path, data: bytes) -> None:
-    """Temp file in the same folder, then rename: readers never see half a file."""
-    if target.is_dir():
-        _remove_tree(target)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+        except OSError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            info = None  # a folder where the file must be: cleared at commit
+        now = (info.st_size, info.st_mtime_ns) if info else None
+        if now is not None and now == trusted:
+            return None, now
+        if isinstance(content, Link):
+            try:
+                if info is not None and os.path.samefile(content.path, target):
+                    return None, now
+                os.link(content.path, temp)
+                return temp, now
+            except OSError:  # another file system, or no hard links: copy the bytes
+                content = Path(content.path)
+        data = content.read_bytes() if isinstance(content, Path) else content
+        if now is not None and now[0] == len(data) and Path(target).read_bytes() == data:
+            return None, now
         with open(temp, "wb") as handle:
             handle.write(data)
-        os.replace(temp, target)
+        return temp, now
+
+
+def write(output: Path, files: dict[str, bytes | Path | Link], remove_stale: bool = True,
+          known: dict[str, Stat] | None = None, current: set[str] = frozenset()) -> WriteStats:
+    """Make `output` hold exactly `files` (output-relative path -> bytes, a file to copy, or a Link);
+    without `remove_stale`, only write those files and leave the others alone."""
+    transaction = Transaction(output, known)
+    try:
+        for rel, content in files.items():
+            transaction.stage(rel, content, rel in current)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        transaction.abort()
         raise
+    return transaction.commit(remove_stale)
+
+
+def _make_folder(folder: str) -> None:
+    """Make a folder, first deleting any file that stands where it or a parent must be."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        path = folder
+        while not os.path.isdir(path):
+            if os.path.exists(path):
+                os.unlink(path)
+                break
+            path = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
 
 
 def remove_others(root: str, keep: set[str]) -> list[str]:
@@ -127,10 +161,3 @@ def remove_others(root: str, keep: set[str]) -> list[str]:
         if folder != root and not os.listdir(folder):
             os.rmdir(folder)
     return removed
-
-
-def _remove_tree(path: Path) -> None:
-    for folder, _, filenames in os.walk(path, topdown=False):
-        for name in filenames:
-            Path(folder, name).unlink()
-        os.rmdir(folder)

@@ -54,6 +54,7 @@ def rebuild(state: State, changed: set[str]) -> tuple[Report, WriteStats] | None
         return None
     report = Report()
     reader = content.Reader(site.config.tz, site.config.content_dir)
+    files = {f.source for f in site.static}
     updates = {}
     for source in sources:
         raw = (state.site_dir / source).read_bytes()
@@ -61,7 +62,8 @@ def rebuild(state: State, changed: set[str]) -> tuple[Report, WriteStats] | None
         index = state.by_source[source]
         before = (state.cache.reads.get(source) or (None, (None, [])))[1][0]  # as read, before resolving
         if new is None or before is None or any(getattr(new, f) != getattr(before, f) for f in STRUCTURE) \
-                or (new.date > build_time()) != (site.articles[index].status == "scheduled"):
+                or (new.date > build_time()) != (site.articles[index].status == "scheduled") \
+                or (new.photo and new.photo.local and new.photo.local not in files):
             return None  # errors, or a change of structure: the full build reports and places it
         report.extend(problems)
         state.cache.reads[source] = (read_key(site.config, "article", raw), (new, problems))

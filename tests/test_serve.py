@@ -158,6 +158,7 @@ EDITS = [  # (file, old text, new text); None as old text deletes, a path as new
     ("content/articles/2021/first.md", "The first paragraph", "An edited paragraph"),  # body
     ("content/articles/2021/first.md", "title: First Story", "title: Retitled Story"),  # title
     ("content/articles/2021/first.md", "A second paragraph.", "A second paragraph.\n\n<!--more-->\n"),
+    ("content/articles/2021/first.md", "tags:", "photo: {src: /images/p.jpg, alt: A photo}\ntags:"),  # photo
     ("content/articles/2021/first.md", "tags: [North Korea, Diplomacy]", "tags: [Trade, north korea]"),  # tags
     ("content/articles/2021/first.md", "author: kate-michael", "author: Alexa Hornbeck"),  # author
     ("content/authors/alexa-hornbeck.md", "name: Alexa Hornbeck", "name: Alexa Hornbeck\nrole: Editor"),
@@ -352,3 +353,11 @@ def test_polling_sees_changes_too(site):
         timer.cancel()
         observer.stop()
         observer.join()
+
+
+def test_an_edit_the_fast_path_cannot_check_goes_through_a_full_build(site):
+    with preview_of(site) as (preview, _):
+        path = site / "content/articles/2021/first.md"
+        path.write_text(path.read_text().replace("tags:", "photo: {src: /images/none.jpg, alt: x}\ntags:"))
+        assert preview.rebuild({str(path)}) is False
+        assert preview.fast == 0 and "none.jpg" in preview.errors[0].message

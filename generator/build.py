@@ -109,7 +109,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     result.prints = article_fingerprints(site)
     done("keys")
     output = str(result.output.resolve())
-    # Files are staged into the output while pages render, and put in place only if all went well.
+    # Files are staged beside the output while pages render, and put in place only if all went well.
     transaction = Transaction(result.output, cache.outputs if cache.output == output else {}) if write_files \
         else None
     try:

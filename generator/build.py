@@ -19,6 +19,7 @@ from .parallel import read_many, render_many
 from .render import Renderer, default_layouts
 from .site import Options, Site, assemble
 from .sources import discover
+from .urls import output_path
 from .writer import Link, Transaction, WriteStats
 
 Progress = Callable[[str, int, int], None]
@@ -114,7 +115,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         else None
     try:
         result.files = render_all(routes, result.prints, result.common, renderer, report, progress, cache,
-                                  transaction.stage if transaction else None)
+                                  transaction)
         done("rendering")
         cache.keep_only(set(sources.articles + sources.authors + sources.pages), {r.url for r in routes})
         result.files[MARKER] = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
@@ -135,8 +136,9 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         cache.output, cache.outputs = output, result.stats.files
         done("writing")
     if saved:
-        cache.update_mirror(result.output.resolve(), result.files)
-        cache.save(saved)
+        paths = {output_path(r.url): r.url for r in routes}
+        kept = {paths[path]: copy for path, copy in result.stats.kept.items() if path in paths}
+        cache.save(saved, kept)
         summary = {"counts": result.counts, "notices": result.notices, "problems": list(report.items)}
         cache_mod.Manifest(inputs, cache.output, cache.outputs, site.due, summary).save(saved)
         done("saving the cache")
@@ -216,35 +218,46 @@ def read_site(site_dir: Path, config, sources, options: Options, report: Report,
 
 
 def render_all(routes: list, prints: tuple, common: bytes, renderer: Renderer, report: Report,
-               progress: Progress | None = None, cache: Cache | None = None, stage=None) -> dict:
-    """Every route's bytes (by output path): from the cache when the route's key is unchanged, else
-    rendered (on all cores). `stage(path, bytes, from_cache)`, when given, gets each file as it comes."""
+               progress: Progress | None = None, cache: Cache | None = None,
+               transaction: Transaction | None = None) -> dict:
+    """Every route's output (by output path), from the cache when the route's key is unchanged,
+    else rendered (on all cores), and staged in `transaction` when one is given. The output is a
+    page's bytes, a file to copy or link, or None for a page a worker staged without sending it back:
+    it does that when the cache keeps pages in its store, so that they need not be held here."""
     cache = cache if cache is not None else Cache()
-    stage = stage or (lambda rel, content, current=False: None)
-    found: dict[int, bytes | Path | Link] = {}
+    found: dict[int, bytes | Path | Link | None] = {}
     keys: dict[int, bytes] = {}
     for index, route in enumerate(routes):
-        rel = routes_mod.urls.output_path(route.url)
         if route.template is None:
             found[index] = Path(route.static_source)
-            stage(rel, found[index])
             continue
         keys[index] = route_key(route, prints, common)
-        data = cache.page(route.url, keys[index], rel)
+        data = cache.page(route.url, keys[index])
         if data is not None:
             found[index] = data
-            stage(rel, data, True)
     missing = [index for index in keys if index not in found]
-    for done, (index, data, problems) in enumerate(render_many(routes, renderer, missing), 1):
+    put = None
+    if transaction and cache.store is not None:
+        def put(index: int, data: bytes) -> tuple:  # in a worker
+            return transaction.put(output_path(routes[index].url), data, False, cache.stored(keys[index]))
+    for done, (index, data, problems) in enumerate(render_many(routes, renderer, missing, put), 1):
         report.extend(problems)
         if data is not None:
+            rel = output_path(routes[index].url)
+            if put:
+                transaction.record(rel, data)
+                data = None
+            elif transaction:
+                transaction.stage(rel, data, False, cache.stored(keys[index]))
             found[index] = data
             cache.pages[routes[index].url] = (keys[index], data)
-            stage(routes_mod.urls.output_path(routes[index].url), data)
         if progress:
             progress("rendering pages", done, len(missing))
     cache.rendered = len(missing)
-    return {routes_mod.urls.output_path(routes[i].url): found[i] for i in sorted(found)}
+    if transaction:
+        for index in found.keys() - set(missing):
+            transaction.stage(output_path(routes[index].url), found[index], index in keys)
+    return {output_path(routes[i].url): found[i] for i in sorted(found)}
 
 
 __all__ = ["build", "build_time", "default_layouts"]

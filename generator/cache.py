@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import Article
-from .writer import Link, remove_others
+from .writer import Link
 
 
 def digest(*parts: bytes | str) -> bytes:
@@ -70,7 +70,7 @@ def layouts_key(folders: list[Path]) -> bytes:
 
 
 FOLDER = ".cache/newsroom"  # in the site; keep it between CI runs to make builds warm
-FORMAT = f"{__version__}/3"  # the generator's version and this file's layout: anything else is not read
+FORMAT = f"{__version__}/4"  # the generator's version and this file's layout: anything else is not read
 
 
 @dataclass
@@ -78,20 +78,21 @@ class Cache:
     """Files read and pages rendered, in memory (the preview) or saved in the site's .cache/."""
 
     reads: dict[str, tuple[bytes, object]] = field(default_factory=dict)  # path -> (key, (item, problems))
-    pages: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # url -> (key, rendered bytes)
+    # url -> (key, the rendered bytes), or (key, the (size, mtime) of its copy in the store)
+    pages: dict[str, tuple[bytes, bytes | tuple[int, int]]] = field(default_factory=dict)
     rendered: int = 0  # pages rendered by the last build (the rest came from here)
     read: int = 0  # files read by the last build
     dropped: bool = False  # entries were forgotten since the cache was saved
     output: str = ""  # the output folder last written with this cache...
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # ...and each file's (size, mtime) then
-    # A saved cache keeps the pages' bytes as hard links to the output's files (a mirror of the
-    # output), not in its pickle: a warm build links them back instead of writing them again.
-    mirror: Path | None = None
+    # A saved cache keeps the pages' bytes in files named after their keys, hard links to the
+    # output's files where it can, not in its pickle: a warm build links them back into place.
+    store: Path | None = None
 
     @classmethod
     def load(cls, folder: Path) -> Cache:
         """The saved cache, or an empty one when there is none or it is unreadable or from another version."""
-        cache = cls(mirror=folder / "mirror")
+        cache = cls(store=folder / "pages")
         for name in ("reads", "pages"):
             stored = _load(folder / f"{name}.pickle")
             if isinstance(stored, dict):
@@ -104,40 +105,32 @@ class Cache:
         hit = entries.get(name)
         return hit[1] if hit and hit[0] == key else None
 
-    def page(self, url: str, key: bytes, rel: str) -> bytes | Link | None:
-        """A page's bytes (or the mirror's copy of them) when its key is unchanged."""
+    def stored(self, key: bytes) -> str | None:
+        """Where the store keeps (or will keep) the page with this key."""
+        if self.store is None:
+            return None
+        name = key.hex()
+        return f"{self.store}/{name[:2]}/{name}"
+
+    def page(self, url: str, key: bytes) -> bytes | Link | None:
+        """A page's bytes (or the store's copy of them) when its key is unchanged."""
         hit = self.pages.get(url)
         if not hit or hit[0] != key:
             return None
-        if hit[1] is not None or self.mirror is None:
+        if isinstance(hit[1], bytes):
             return hit[1]
-        copy = self.mirror / rel
+        copy = self.stored(key)
         try:
-            info = copy.stat()
+            info = os.stat(copy) if copy else None
         except OSError:
+            info = None
+        if info is None:
             return None
-        # The mirror shares its files with the output: it must still be as the build that wrote it left it.
-        return Link(str(copy)) if (info.st_size, info.st_mtime_ns) == self.outputs.get(rel) else None
-
-    def update_mirror(self, output: Path, files: dict) -> None:
-        """Hard-link every output file into the mirror (only what changed needs new links)."""
-        if self.mirror is None:
-            return
-        for rel in files:
-            copy, built = self.mirror / rel, output / rel
-            try:
-                if os.path.samefile(copy, built):
-                    continue
-            except OSError:
-                pass
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.unlink(missing_ok=True)
-            try:
-                os.link(built, copy)
-            except OSError:
-                self.mirror = None  # no hard links here: the pickle keeps the bytes instead
-                return
-        remove_others(str(self.mirror), set(files))
+        # The copy may share its file with the output: it must still be as the build that made it left it.
+        if (info.st_size, info.st_mtime_ns) != hit[1]:
+            os.unlink(copy)  # someone wrote to the output's file: the page is rendered and kept again
+            return None
+        return Link(copy)
 
     def keep_only(self, paths: set[str], urls: set[str]) -> None:
         """Forget what the site no longer has, so the cache does not grow without end."""
@@ -146,14 +139,23 @@ class Cache:
         self.pages = {u: v for u, v in self.pages.items() if u in urls}
         self.dropped = self.dropped or sizes != (len(self.reads), len(self.pages))
 
-    def save(self, folder: Path) -> None:
-        """Write what changed (the pages can be hundreds of megabytes)."""
+    def save(self, folder: Path, kept: dict[str, tuple[int, int]]) -> None:
+        """Write what changed. The pages' bytes are in the store already; `kept` has each stored copy's
+        (size, mtime) by url. Copies no page uses any more are deleted."""
         if self.read or self.dropped:
             _save(folder / "reads.pickle", self.reads)
         if self.rendered or self.dropped:
-            pages = {url: (key, None) for url, (key, _) in self.pages.items()} if self.mirror else self.pages
+            pages = {url: (key, kept[url] if url in kept else value) for url, (key, value) in self.pages.items()
+                     if url in kept or isinstance(value, tuple)}
             _save(folder / "pages.pickle", pages)
+            self._prune({key.hex() for key, _ in pages.values()})
         self.dropped = False
+
+    def _prune(self, names: set[str]) -> None:
+        for folder in os.scandir(self.store) if self.store and self.store.is_dir() else []:
+            for entry in os.scandir(folder.path):
+                if entry.name not in names:
+                    os.unlink(entry.path)
 
 
 def _load(path: Path):

@@ -3,6 +3,7 @@ build's work, and each file can be read on its own) and rendering pages."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -45,34 +46,41 @@ def read_many(jobs: list[tuple[str, str, bytes]], tz: tzinfo, content_dir: str) 
 
 
 # Rendering: after the site is assembled, forked workers share it (copy-on-write) and each
-# renders a share of the pages; only the bytes travel back.
+# renders a share of the pages. Only the bytes travel back, or, when the build gives a `put`
+# that stages each page in the output, only what that returns.
 _render_job: tuple | None = None
 
 
 def _render(indices: list[int]):
-    routes, renderer = _render_job
+    routes, renderer, put = _render_job
     out = []
     for index in indices:
         report = Report()
         route = routes[index]
-        out.append((index, renderer.render(route.template, route.context(), report), report.items))
+        data = renderer.render(route.template, route.context(), report)
+        out.append((index, data if data is None or put is None else put(index, data), report.items))
     return out
 
 
-def render_many(routes: list, renderer, indices: list[int]) -> Iterator[tuple[int, bytes | None, list]]:
-    """(index, bytes or None, problems) for each route index, rendered on every core when that pays."""
+def render_many(routes: list, renderer, indices: list[int], put=None) -> Iterator[tuple[int, object, list]]:
+    """(index, bytes or None, problems) for each route index, rendered on every core when that pays;
+    with `put(index, bytes)`, what that returns in place of the bytes."""
     global _render_job
-    _render_job = (routes, renderer)
+    _render_job = (routes, renderer, put)
     try:
         chunks = [indices[i : i + 64] for i in range(0, len(indices), 64)]
         if len(indices) < WORTH_IT * 4 or cores() < 2 or not _can_fork():
             for chunk in chunks:
                 yield from _render(chunk)
             return
+        # Frozen, the site's objects are left alone by the workers' garbage collector: it neither
+        # spends time on them nor writes to them (which would copy their pages into each worker).
+        gc.freeze()
         with multiprocessing.get_context("fork").Pool(cores()) as pool:
             for rendered in pool.imap(_render, chunks):
                 yield from rendered
     finally:
+        gc.unfreeze()
         _render_job = None
 
 

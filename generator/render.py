@@ -33,13 +33,29 @@ class _Undefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    def getattr(self, obj, attribute):
+        """`item.title` on a dict looks up the key first: Jinja tries the attribute first, and on the
+        dicts templates receive that always fails, at a cost most of rendering's time went to.
+        The result is the same: only names of dict methods (`items`, ...) go the usual way."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
     """Renders templates from the site's layouts, falling back file by file to the defaults."""
 
     def __init__(self, site_dir: Path, layouts: Path) -> None:
         self.site_dir = site_dir
         self.folders = [p for p in (layouts, default_layouts()) if p.is_dir()]
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.folders]),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=_Undefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

@@ -67,7 +67,7 @@ class Preview:
         self.site = site
         self.root = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
         self.cache = Cache.load(site / cache_folder)  # what `build` saved: a large site's first preview is warm
-        self.cache.mirror = None  # build's pages are not the preview's (drafts): only its reads are of use
+        self.cache.pages, self.cache.store = {}, None  # build's pages are not the preview's (drafts): only its reads
         self.changes = Changes(quiet=quiet)
         self.ready = threading.Condition()
         self.building = False

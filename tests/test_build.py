@@ -225,9 +225,22 @@ def test_an_edited_output_file_is_put_back(site):
     run_cli("build", str(root))
     page = root / "output/news/first/index.html"
     good = page.read_bytes()
-    page.write_text("tampered")
+    page.write_text("tampered")  # in place: the cache's copy shares this file
     assert "(1 files written, 0 removed)" in run_cli("build", str(root)).stdout
     assert page.read_bytes() == good
+    shutil.rmtree(root / "output")
+    assert run_cli("build", str(root)).returncode == 0 and page.read_bytes() == good
+
+
+def test_the_cache_keeps_only_the_pages_of_the_last_build(site):
+    root = site()
+    run_cli("build", str(root))
+    stored = {p.name for p in (root / ".cache/newsroom/pages").rglob("*") if p.is_file()}
+    (root / "content/articles/2021/first.md").write_text(
+        (root / "content/articles/2021/first.md").read_text().replace("title: First Story", "title: Renamed Story"))
+    run_cli("build", str(root))
+    now = {p.name for p in (root / ".cache/newsroom/pages").rglob("*") if p.is_file()}
+    assert now != stored and len(now) == len(stored)
 
 
 def test_a_scheduled_article_appears_once_it_is_due(site):

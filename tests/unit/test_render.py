@@ -35,3 +35,11 @@ def test_syntax_errors_are_found_before_rendering(tmp_path):
     report = Report()
     assert r.check(report) is False
     assert report.sorted()[0].format().startswith("layouts/article.html:1:1: error: template syntax error")
+
+
+def test_dict_keys_and_methods_resolve_as_jinja_does(tmp_path):
+    r = renderer(tmp_path, {"page.html": "{{ d.title }} {{ d['title'] }} {% for k, v in d.items() %}{{ k }}{% endfor %}"
+                                         " {{ d.values is defined }} {{ d.missing is defined }}"})
+    report = Report()
+    out = r.render("page.html", {"d": {"title": "T", "values": "shadowed"}}, report)
+    assert out == b"T T titlevalues True False" and not report.items

@@ -63,3 +63,56 @@ def test_links_share_the_file_and_fall_back_to_copying(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "link", no_links)  # another file system
     write(out, {"a/index.html": Link(str(source)), "b.html": Link(str(source))})
     assert (out / "b.html").read_bytes() == b"page" and not os.path.samefile(source, out / "b.html")
+
+
+def test_a_new_output_is_staged_whole_and_renamed_into_place(tmp_path):
+    from generator.writer import Transaction
+    out = tmp_path / "out"
+    transaction = Transaction(out)
+    transaction.stage("a/index.html", b"a")
+    assert not out.exists() and transaction.fresh
+    stats = transaction.commit()
+    assert snapshot(out) == {"a/index.html": b"a"} and stats.written == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left
+
+
+def test_a_file_staged_by_another_process_is_committed(tmp_path):
+    import multiprocessing
+    from generator.writer import Transaction
+    out = tmp_path / "out"
+    write(out, {"old.html": b"old"})
+    transaction = Transaction(out)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        outcome = pool.apply(transaction.put, ("new/index.html", b"new"))
+    transaction.record("new/index.html", outcome)
+    stats = transaction.commit()
+    assert snapshot(out) == {"new/index.html": b"new"} and (stats.written, stats.removed) == (1, 1)
+
+
+def test_kept_copies_share_the_file_or_copy_it(tmp_path, monkeypatch):
+    from generator.writer import Transaction
+    transaction = Transaction(tmp_path / "out")
+    transaction.stage("a.html", b"page", keep=str(tmp_path / "store/aa/key"))
+    stats = transaction.commit()
+    assert os.path.samefile(tmp_path / "out/a.html", tmp_path / "store/aa/key")
+    info = (tmp_path / "store/aa/key").stat()
+    assert stats.kept == {"a.html": (info.st_size, info.st_mtime_ns)}
+
+    def no_links(*args):
+        raise OSError("cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    transaction = Transaction(tmp_path / "out2")
+    transaction.stage("b.html", b"other", keep=str(tmp_path / "store/bb/key"))
+    transaction.commit()
+    assert (tmp_path / "store/bb/key").read_bytes() == b"other"
+    assert not os.path.samefile(tmp_path / "out2/b.html", tmp_path / "store/bb/key")
+
+
+def test_an_aborted_transaction_leaves_nothing(tmp_path):
+    from generator.writer import Transaction
+    write(tmp_path / "out", {"a.html": b"a"})
+    transaction = Transaction(tmp_path / "out")
+    transaction.stage("a.html", b"changed")
+    transaction.abort()
+    assert snapshot(tmp_path / "out") == {"a.html": b"a"} and [p.name for p in tmp_path.iterdir()] == ["out"]

@@ -153,6 +153,7 @@ class Transaction:
         data = content.read_bytes() if isinstance(content, Path) else content
         with open(path, "wb") as handle:
             handle.write(data)
+            handle.flush()
             info = os.fstat(handle.fileno())
         return path, (info.st_size, info.st_mtime_ns), _keep(path, keep)
 

@@ -93,6 +93,16 @@ def test_a_second_build_writes_nothing(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
 
+def test_a_build_after_a_cold_or_warm_one_only_checks(site):
+    root = site()
+    for _ in ("cold", "warm"):
+        assert run_cli("build", str(root)).returncode == 0
+        again = run_cli("build", str(root), "--timings")
+        assert "(0 files written, 0 removed)" in again.stdout
+        assert "reading" not in again.stderr  # nothing changed, so nothing was read
+        shutil.rmtree(root / "output")
+
+
 def test_deleted_sources_leave_the_output(site):
     root = site("""
 -- content/articles/2021/second.md --

@@ -13,7 +13,7 @@ from . import __version__
 from . import cache as cache_mod
 from . import config as config_mod
 from . import routes as routes_mod
-from .cache import Cache, article_fingerprints, common_key, digest, layouts_key, route_key
+from .cache import Cache, article_fingerprints, common_key, layouts_key, read_key, route_key
 from .diagnostics import Report, rel
 from .parallel import read_many, render_many
 from .render import Renderer, default_layouts
@@ -172,11 +172,6 @@ def _check_output(site_dir: Path, config, output: Path, report: Report) -> None:
                      "that do not belong to the site; empty it or choose another folder")
 
 
-def read_key(config, kind: str, raw: bytes) -> bytes:
-    """What a file's reading depends on: its bytes, how it is read, and the reader's settings."""
-    return digest(kind, __version__, config.timezone, config.content_dir, raw)
-
-
 def read_site(site_dir: Path, config, sources, options: Options, report: Report,
               progress: Progress | None = None, cache: Cache | None = None, mark=lambda stage: None) -> Site:
     """Read every source (from the cache when its bytes are unchanged, on all cores otherwise) and assemble."""
@@ -186,19 +181,19 @@ def read_site(site_dir: Path, config, sources, options: Options, report: Report,
     results: dict[str, tuple] = {}
     missing = []
     for kind, path in kinds:
+        if not cache.reads:  # nothing to reuse: the workers read the files themselves
+            missing.append((kind, path, site_dir / path))
+            continue
         raw = (site_dir / path).read_bytes()
-        key = read_key(config, kind, raw)
-        hit = cache.get(cache.reads, path, key)
+        hit = cache.get(cache.reads, path, read_key(config, kind, raw))
         if hit is None:
             missing.append((kind, path, raw))
-            cache.reads[path] = (key, None)
         else:
             results[path] = hit
     cache.read = len(missing)
-    fresh = read_many(missing, config.tz, config.content_dir)
-    for done, (job, result) in enumerate(zip(missing, fresh, strict=True), 1):
+    for done, (job, (key, result)) in enumerate(zip(missing, read_many(missing, config), strict=True), 1):
         results[job[1]] = result
-        cache.reads[job[1]] = (cache.reads[job[1]][0], result)
+        cache.reads[job[1]] = (key, result)
         if progress:
             progress("reading", done, len(missing))
     mark("reading")

@@ -26,6 +26,11 @@ def digest(*parts: bytes | str) -> bytes:
     return h.digest()
 
 
+def read_key(config, kind: str, raw: bytes) -> bytes:
+    """What a file's reading depends on: its bytes, how it is read, and the reader's settings."""
+    return digest(kind, __version__, config.timezone, config.content_dir, raw)
+
+
 def common_key(site, layouts: bytes) -> bytes:
     """What every page's context shares: the generator, the layouts, the config and the site view."""
     from .views import site_view

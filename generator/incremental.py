@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import content
-from .build import Result, build_time, read_key
-from .cache import Cache, article_fingerprint, route_key
+from .build import Result, build_time
+from .cache import Cache, article_fingerprint, read_key, route_key
 from .diagnostics import Report
 from .site import Site, link_targets, resolve_links
 from .urls import output_path

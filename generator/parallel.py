@@ -8,13 +8,14 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Iterator
-from datetime import tzinfo
+from pathlib import Path
 
 from . import content
-from .diagnostics import Report
+from .cache import read_key
+from .diagnostics import ERROR, Diagnostic, Report
 
 WORTH_IT = 48  # fewer files than this are read faster than a pool starts
-_reader: content.Reader | None = None
+_reader: tuple | None = None  # (content.Reader, config)
 
 
 def cores() -> int:
@@ -24,24 +25,31 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start(tz: tzinfo, content_dir: str) -> None:
+def _start(config) -> None:
     global _reader
-    _reader = content.Reader(tz, content_dir)
+    _reader = content.Reader(config.tz, config.content_dir), config
 
 
-def _read(job: tuple[str, str, bytes]):
+def _read(job: tuple[str, str, bytes | Path]) -> tuple[bytes | None, tuple]:
     kind, path, raw = job
-    return getattr(_reader, kind)(path, raw)
+    reader, config = _reader
+    if isinstance(raw, Path):
+        try:
+            raw = raw.read_bytes()
+        except OSError as exc:
+            return None, (None, [Diagnostic(path, 0, 0, ERROR, f"cannot be read: {exc.strerror}")])
+    return read_key(config, kind, raw), getattr(reader, kind)(path, raw)
 
 
-def read_many(jobs: list[tuple[str, str, bytes]], tz: tzinfo, content_dir: str) -> Iterator:
-    """(item, problems) for each (kind, path, bytes) job, in order; kind is "article", "author" or "page"."""
+def read_many(jobs: list[tuple[str, str, bytes | Path]], config) -> Iterator[tuple[bytes | None, tuple]]:
+    """(cache key, (item, problems)) for each (kind, path, bytes or the file to read) job, in order;
+    kind is "article", "author" or "page"."""
     if len(jobs) < WORTH_IT or cores() < 2:
-        _start(tz, content_dir)
+        _start(config)
         yield from map(_read, jobs)
         return
     method = "fork" if _can_fork() else "spawn"
-    with multiprocessing.get_context(method).Pool(cores(), initializer=_start, initargs=(tz, content_dir)) as pool:
+    with multiprocessing.get_context(method).Pool(cores(), initializer=_start, initargs=(config,)) as pool:
         yield from pool.imap(_read, jobs, chunksize=max(1, min(64, len(jobs) // (cores() * 8))))
 
 

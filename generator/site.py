@@ -65,11 +65,12 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     chosen, notices, left_out = _publishable(articles, options)
     due = min((a.date.timestamp() for a in articles if not a.draft and a.date > options.now), default=None)
     unreadable = {_file_id(path) for path in broken}
-    resolved = [_resolve(config, a, authors_by_id, unreadable, files, report) for a in chosen]
+    known = _author_ids(authors_by_id)
+    resolved = [_resolve(config, a, authors_by_id, known, unreadable, files, report) for a in chosen]
     resolved.sort(key=lambda a: (-a.date.timestamp(), a.url))
     targets = link_targets(resolved, pages, authors_by_id, files)
     missing = {**left_out, **{path: None for path in broken}}
-    resolved = [replace(a, body=resolve_links(a.body, a, targets, missing, report)) for a in resolved]
+    resolved = [_with_body(a, resolve_links(a.body, a, targets, missing, report)) for a in resolved]
     pages = [replace(p, url=urls.page_url(p.slug), body=resolve_links(p.body, p, targets, missing, report))
              for p in pages]
     tag_names = _tag_names(resolved, report)
@@ -78,6 +79,10 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     _group(site)
     site.related = [related(site, i) for i in range(len(resolved))]
     return site
+
+
+def _with_body(article: Article, body: str) -> Article:
+    return article if body is article.body else replace(article, body=body)
 
 
 def _file_id(path: str) -> str:
@@ -110,14 +115,14 @@ def _publishable(articles: list[Article], options: Options) -> tuple[list[Articl
     return kept, notices, left_out
 
 
-def _resolve(config: Config, article: Article, authors: dict[str, Author], unreadable: set[str],
-             files: dict[str, str], report: Report) -> Article:
+def _resolve(config: Config, article: Article, authors: dict[str, Author], known: dict[str, str],
+             unreadable: set[str], files: dict[str, str], report: Report) -> Article:
     """Authors as ids, the section as a slug, the photo checked, the URL set."""
     lines = article.lines
     key = "authors" if "authors" in lines else "author"
     ids = []
     for written in article.authors:
-        ident = _author_id(written, authors)
+        ident = known.get(written.casefold())
         if ident is None and written.casefold() in unreadable:
             continue  # a profile that could not be read: its own error says why
         if ident is None:
@@ -136,12 +141,11 @@ def _resolve(config: Config, article: Article, authors: dict[str, Author], unrea
     return replace(article, authors=tuple(ids), section=section, url=url)
 
 
-def _author_id(written: str, authors: dict[str, Author]) -> str | None:
-    folded = written.casefold()
-    for author in authors.values():
-        if folded in (author.id.casefold(), author.name.casefold()):
-            return author.id
-    return None
+def _author_ids(authors: dict[str, Author]) -> dict[str, str]:
+    """How writers may name each author (id or name, in any case): the author's id."""
+    known = {author.name.casefold(): author.id for author in reversed(authors.values())}
+    known.update({author.id.casefold(): author.id for author in reversed(authors.values())})
+    return known
 
 
 def _section(config: Config, written: str | None) -> str | None:

@@ -142,7 +142,7 @@ class Transaction:
              folders: bool = False) -> tuple[str, Stat, Stat | None]:
         """Write (or link) `content` at `path`: (path, its stat, the kept copy's stat)."""
         if folders:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            _folder_for(path)
         if isinstance(content, Link):
             try:
                 os.link(content.path, path)
@@ -155,24 +155,38 @@ class Transaction:
             handle.write(data)
             handle.flush()
             info = os.fstat(handle.fileno())
-        return path, (info.st_size, info.st_mtime_ns), _keep(path, keep)
+        now = (info.st_size, info.st_mtime_ns)
+        return path, now, _keep(path, keep, now)
 
 
-def _keep(path: str, keep: str | None) -> Stat | None:
-    """Give the file at `path` a second name, `keep` (a hard link, or a copy where linking fails), unless
-    `keep` exists already (the same bytes: its name says what it holds); the stat of `keep`."""
+def _folder_for(path: str) -> None:
+    """Make the folder `path` goes in (one system call when its parent exists, as it mostly does)."""
+    folder = os.path.dirname(path)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+
+
+def _keep(path: str, keep: str | None, now: Stat | None = None) -> Stat | None:
+    """Give the file at `path` (whose stat is `now`, when known) a second name, `keep`: a hard link,
+    or a copy where linking fails. If `keep` exists already, it holds the same bytes (its name
+    says what it holds) and is left as it is. The stat of `keep`."""
     if keep is None:
         return None
-    if not os.path.exists(keep):
-        os.makedirs(os.path.dirname(keep), exist_ok=True)
-        try:
-            os.link(path, keep)
-        except FileExistsError:
-            pass
-        except OSError:
-            temp = f"{keep}.{os.getpid()}.tmp"
-            shutil.copyfile(path, temp)
-            os.replace(temp, keep)
+    _folder_for(keep)
+    try:
+        os.link(path, keep)
+        if now is not None:
+            return now  # the same file
+    except FileExistsError:
+        pass
+    except OSError:
+        temp = f"{keep}.{os.getpid()}.tmp"
+        shutil.copyfile(path, temp)
+        os.replace(temp, keep)
     info = os.stat(keep)
     return info.st_size, info.st_mtime_ns
 

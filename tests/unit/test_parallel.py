@@ -1,8 +1,11 @@
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from generator import content, parallel
+from generator.cache import read_key
 
 NY = ZoneInfo("America/New_York")
+CONFIG = SimpleNamespace(tz=NY, timezone="America/New_York", content_dir="content")
 
 
 def jobs(count: int) -> list[tuple[str, str, bytes]]:
@@ -14,8 +17,21 @@ def jobs(count: int) -> list[tuple[str, str, bytes]]:
 def test_reading_in_worker_processes_gives_what_reading_here_gives():
     many = jobs(parallel.WORTH_IT * 2)
     reader = content.Reader(NY, "content")
-    assert list(parallel.read_many(many, NY, "content")) == [reader.article(path, raw) for _, path, raw in many]
+    assert list(parallel.read_many(many, CONFIG)) == [
+        (read_key(CONFIG, "article", raw), reader.article(path, raw)) for _, path, raw in many]
 
 
 def test_few_files_are_read_without_a_pool():
-    assert [item.title for item, _ in parallel.read_many(jobs(3), NY, "content")] == ["Story 0", "Story 1", "Story 2"]
+    titles = [item.title for _, (item, _) in parallel.read_many(jobs(3), CONFIG)]
+    assert titles == ["Story 0", "Story 1", "Story 2"]
+
+
+def test_workers_read_the_files_they_are_given(tmp_path):
+    many = jobs(parallel.WORTH_IT * 2)
+    for _, path, raw in many:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(raw)
+    by_name = [(kind, path, tmp_path / path) for kind, path, _ in many] + [("article", "gone.md", tmp_path / "gone.md")]
+    *read, (key, (item, problems)) = parallel.read_many(by_name, CONFIG)
+    assert read == list(parallel.read_many(many, CONFIG))
+    assert key is None and item is None and "cannot be read" in problems[0].message

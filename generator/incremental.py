@@ -97,7 +97,8 @@ def _apply(state: State, site: Site, updates: dict, report: Report) -> tuple[Rep
             return None
         site.articles[index] = replace(new, body=body, authors=old.authors, section=old.section, url=old.url,
                                        status=old.status)
-        site.views.pop(new.source, None)
+        site.views.pop(("view", index), None)
+        site.views.pop(("feed", index), None)
         whole[index], teaser[index] = article_fingerprint(site, index)
     files = {}
     for number in sorted({r for index in updates for r in state.showing.get(index, [])}):

@@ -70,10 +70,10 @@ def _article(site: Site, common: dict, index: int) -> Route:
 
 def _article_context(site: Site, common: dict, index: int) -> dict:
     article = site.articles[index]
-    view = {**views.article_view(site, article), "body": article.body}
+    view = {**views.article_view(site, index), "body": article.body}
     image = view["photo"]["absolute_src"] if view["photo"] else None
     return {**common, "article": view,
-            "related": [views.article_view(site, site.articles[i]) for i in site.related[index]],
+            "related": [views.article_view(site, i) for i in site.related[index]],
             "meta": views.meta(site.config, "article", article.title, article.url, article.summary, image=image,
                                image_alt=view["photo"]["alt"] if view["photo"] else None,
                                feed_url=urls.feed(view["section"]["url"]), feed_title=view["section"]["title"],
@@ -108,7 +108,7 @@ def _listing_context(site: Site, common: dict, kind: str, title: str, url: str, 
     heading = title if number == 1 else f"{title}, page {number}"
     description = _listing_description(site, kind, title, author)
     listing = {
-        "kind": kind, "title": title, "articles": [views.article_view(site, site.articles[i]) for i in chunk],
+        "kind": kind, "title": title, "articles": [views.article_view(site, i) for i in chunk],
         "page": number, "pages": pages, "feed_url": urls.feed(url), "author": author,
         "prev_url": urls.paged(url, number - 1) if number > 1 else None,
         "next_url": urls.paged(url, number + 1) if number < pages else None,
@@ -132,7 +132,7 @@ def _listing_description(site: Site, kind: str, title: str, author: dict | None)
 
 
 def _feed_context(site: Site, common: dict, title: str, url: str, indices: list[int]) -> dict:
-    entries = [views.feed_entry(site, site.articles[i]) for i in indices]
+    entries = [views.feed_entry(site, i) for i in indices]
     updated = max((e["updated_iso"] for e in entries), default=None) or _site_updated(site)
     name = site.config.title if url == urls.home() else f"{title} – {site.config.title}"
     feed = {"title": name, "id": urls.absolute(site.config, url), "url": urls.absolute(site.config, url),

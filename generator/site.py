@@ -47,7 +47,7 @@ class Site:
     notices: list[str] = field(default_factory=list)
     tags_of: list[list[str]] = field(default_factory=list)  # each article's tag slugs, in its order
     tag_weights: dict[str, int] = field(default_factory=dict)  # rarer tags weigh more (see related)
-    views: dict[str, dict] = field(default_factory=dict, repr=False)  # template views, built once per article
+    views: dict[tuple, dict] = field(default_factory=dict, repr=False)  # template views, built once per article
     due: float | None = None  # when the next article left out as scheduled is due (a timestamp)
 
 

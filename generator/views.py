@@ -10,7 +10,7 @@ from markupsafe import escape
 from . import dates, markup, urls
 from .config import Config
 from .model import Article, Author, Photo
-from .site import Site, tag_slugs
+from .site import Site
 
 
 def site_view(site: Site) -> dict:
@@ -67,19 +67,20 @@ def photo_view(config: Config, photo: Photo | None) -> dict | None:
             "caption": photo.caption, "credit": photo.credit}
 
 
-def article_view(site: Site, article: Article) -> dict:
-    """An article as listings, the related rail and feeds show it (no body).
+def article_view(site: Site, index: int) -> dict:
+    """Article `index` as listings, the related rail and feeds show it (no body).
 
     Built once per article and build, then shared by every page that shows it:
     callers that add to it must copy it first."""
-    view = site.views.get(article.source)
+    key = ("view", index)
+    view = site.views.get(key)
     if view is None:
-        view = site.views[article.source] = _article_view(site, article)
+        view = site.views[key] = _article_view(site, index)
     return view
 
 
-def _article_view(site: Site, article: Article) -> dict:
-    config = site.config
+def _article_view(site: Site, index: int) -> dict:
+    config, article = site.config, site.articles[index]
     section = config.section(article.section)
     return {
         "title": article.title, "url": article.url, "absolute_url": urls.absolute(config, article.url),
@@ -88,17 +89,21 @@ def _article_view(site: Site, article: Article) -> dict:
         "updated_display": dates.display(article.updated) if article.updated else None,
         "authors": [author_summary(site.authors[i]) for i in article.authors],
         "section": {"slug": section.slug, "title": section.title, "url": urls.section_url(section.slug)},
-        "tags": [{"name": site.tag_names[s], "slug": s, "url": urls.tag_url(s)} for s in tag_slugs(article)],
+        "tags": [{"name": site.tag_names[s], "slug": s, "url": urls.tag_url(s)} for s in site.tags_of[index]],
         "dateline": article.dateline, "summary": article.summary, "photo": photo_view(config, article.photo),
         "status": article.status, "extra": article.extra,
     }
 
 
-def feed_entry(site: Site, article: Article) -> dict:
-    entry = dict(article_view(site, article))
-    entry["content"] = absolute_links(site.config, article.body, entry["absolute_url"])
-    entry["published_iso"] = entry["date_iso"]
-    entry["updated_iso"] = entry["updated_iso"] or entry["date_iso"]
+def feed_entry(site: Site, index: int) -> dict:
+    """Article `index` as feeds show it (shared like article_view: an article is in several feeds)."""
+    key = ("feed", index)
+    entry = site.views.get(key)
+    if entry is None:
+        entry = site.views[key] = dict(article_view(site, index))
+        entry["content"] = absolute_links(site.config, site.articles[index].body, entry["absolute_url"])
+        entry["published_iso"] = entry["date_iso"]
+        entry["updated_iso"] = entry["updated_iso"] or entry["date_iso"]
     return entry
 
 

@@ -176,15 +176,19 @@ def _keep(path: str, keep: str | None, now: Stat | None = None) -> Stat | None:
     says what it holds) and is left as it is. The stat of `keep`."""
     if keep is None:
         return None
-    _folder_for(keep)
     try:
-        os.link(path, keep)
+        try:
+            os.link(path, keep)
+        except FileNotFoundError:  # its folder is new
+            _folder_for(keep)
+            os.link(path, keep)
         if now is not None:
             return now  # the same file
     except FileExistsError:
         pass
     except OSError:
         temp = f"{keep}.{os.getpid()}.tmp"
+        _folder_for(keep)
         shutil.copyfile(path, temp)
         os.replace(temp, keep)
     info = os.stat(keep)

@@ -100,10 +100,13 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
     cache = cache if cache is not None else Cache()
     site = read_site(site_dir, config, sources, Options(now, drafts, future), report, progress, cache, done)
+    if saved:
+        cache.save_reads_aside(saved, set(sources.articles + sources.authors + sources.pages))
     result.site, result.notices = site, site.notices
     routes = routes_mod.collect(site, report)
     done("routes")
     if not templates_ok or report.errors(strict):
+        cache.saved_aside()
         return result
     result.routes, result.renderer = routes, renderer
     result.common = common_key(site, layouts_key(renderer.folders))
@@ -130,6 +133,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     if report.errors(strict):
         if transaction:
             transaction.abort()
+        cache.saved_aside()
         return result
     if transaction:
         result.stats = transaction.commit()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -88,6 +89,7 @@ class Cache:
     rendered: int = 0  # pages rendered by the last build (the rest came from here)
     read: int = 0  # files read by the last build
     dropped: bool = False  # entries were forgotten since the cache was saved
+    saver: int = 0  # the process saving the files read, when one does
     output: str = ""  # the output folder last written with this cache...
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # ...and each file's (size, mtime) then
     # A saved cache keeps the pages' bytes in files named after their keys, hard links to the
@@ -144,11 +146,37 @@ class Cache:
         self.pages = {u: v for u, v in self.pages.items() if u in urls}
         self.dropped = self.dropped or sizes != (len(self.reads), len(self.pages))
 
+    def save_reads_aside(self, folder: Path, paths: set[str]) -> None:
+        """Save the files read (those of `paths`), if any were read, in a forked process while this one
+        goes on: assembling the site keeps one core busy and leaves the other idle. `save` waits for it."""
+        kept = {p: v for p, v in self.reads.items() if p in paths}
+        if not (self.read or len(kept) != len(self.reads)):
+            return
+        self.reads = kept
+        if not hasattr(os, "fork") or threading.active_count() > 1:  # forking is unsafe beside threads
+            _save(folder / "reads.pickle", self.reads)
+            return
+        self.saver = os.fork()
+        if self.saver == 0:  # the child: save, and leave without running anything of the parent's
+            try:
+                _save(folder / "reads.pickle", self.reads)
+            finally:
+                os._exit(0)
+
+    def saved_aside(self) -> bool:
+        """Whether save_reads_aside saved the files read (waiting for it to finish)."""
+        if not self.saver:
+            return False
+        os.waitpid(self.saver, 0)
+        self.saver = 0
+        return True
+
     def save(self, folder: Path, kept: dict[str, tuple[int, int]]) -> None:
         """Write what changed. The pages' bytes are in the store already; `kept` has each stored copy's
         (size, mtime) by url. Copies no page uses any more are deleted."""
-        if self.read or self.dropped:
-            _save(folder / "reads.pickle", self.reads)
+        if not self.saved_aside():
+            if self.read or self.dropped:
+                _save(folder / "reads.pickle", self.reads)
         if self.rendered or self.dropped:
             pages = {url: (key, kept[url] if url in kept else value) for url, (key, value) in self.pages.items()
                      if url in kept or isinstance(value, tuple)}

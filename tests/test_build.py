@@ -214,7 +214,7 @@ def test_example_site_folder_is_untouched_by_a_build_elsewhere(tmp_path):
 def test_the_cache_makes_warm_builds_equal_to_cold_ones(site):
     root = site()
     assert run_cli("build", str(root)).returncode == 0
-    assert (root / ".cache/newsroom/pages.pickle").is_file()
+    assert (root / ".cache/newsroom/pages.pickle").is_file() and (root / ".cache/newsroom/reads.pickle").is_file()
     cold = tree(root / "output")
     shutil.rmtree(root / "output")
     warm = run_cli("build", str(root))

@@ -127,15 +127,15 @@ class Cache:
         if isinstance(hit[1], bytes):
             return hit[1]
         copy = self.stored(key)
+        if copy is None or hit[1] is None:  # None: kept by this build, its stat not yet recorded
+            return None
         try:
-            info = os.stat(copy) if copy else None
+            info = os.stat(copy)
         except OSError:
-            info = None
-        if info is None:
             return None
         # The copy may share its file with the output: it must still be as the build that made it left it.
         if (info.st_size, info.st_mtime_ns) != hit[1]:
-            os.unlink(copy)  # someone wrote to the output's file: the page is rendered and kept again
+            Path(copy).unlink(missing_ok=True)  # written to through the output: rendered and kept again
             return None
         return Link(copy)
 

@@ -83,9 +83,12 @@ class Transaction:
         """Put every staged file in place; without `remove_stale`, leave the other files alone."""
         outcomes = self.staged
         if self.fresh:
-            if self.staged and os.path.isdir(self.root):
-                os.rmdir(self.root)  # empty: the staged tree takes its place
-            os.rename(self.staging, self.root) if self.staged else os.rmdir(self.staging)
+            if not self.staged:
+                os.rmdir(self.staging)
+            else:
+                if os.path.isdir(self.root):
+                    os.rmdir(self.root)  # empty: the staged tree takes its place
+                os.rename(self.staging, self.root)
             files = {rel: now for rel, (_, now, _) in outcomes.items()}
             return WriteStats(written=len(files), files=files, changed=list(files), kept=_kept(outcomes))
         written, files = [], {}

@@ -8,19 +8,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
 from . import cache as cache_mod
 from . import config as config_mod
-from . import routes as routes_mod
 from .cache import Cache, article_fingerprints, common_key, layouts_key, read_key, route_key
 from .diagnostics import Report, rel
-from .parallel import read_many, render_many
-from .render import Renderer, default_layouts
-from .site import Options, Site, assemble
-from .sources import discover
+from .sources import default_layouts, discover, layout_folders
 from .urls import output_path
 from .writer import Link, Transaction, WriteStats
+
+# Markdown, Jinja and the site model are imported only by a build that has work to do: loading
+# them is most of the time a build with nothing to do takes on a small site.
+if TYPE_CHECKING:
+    from .render import Renderer
+    from .site import Options, Site
 
 Progress = Callable[[str, int, int], None]
 
@@ -80,12 +82,12 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     result.output = output or site_dir / config.output_dir
     if write_files:
         _check_output(site_dir, config, result.output, report)
-    renderer = Renderer(site_dir, site_dir / config.layouts_dir)
+    folders = layout_folders(site_dir / config.layouts_dir)
     now = build_time()
     saved = site_dir / cache_mod.FOLDER if write_files and use_cache and cache is None else None
     if saved and not report.errors():
         options = (drafts, future, strict, config, str(result.output.resolve()))
-        inputs = cache_mod.inputs_key(options, site_dir, [site_dir / config.content_dir, *renderer.folders])
+        inputs = cache_mod.inputs_key(options, site_dir, [site_dir / config.content_dir, *folders])
         manifest = cache_mod.Manifest.load(saved)
         if manifest and manifest.still_holds(inputs, result.output, now.timestamp()):
             return _nothing_to_do(result, manifest, started)
@@ -94,6 +96,10 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         if manifest:
             cache.output, cache.outputs = manifest.output, manifest.outputs
         done("loading the cache")
+    from . import routes as routes_mod
+    from .render import Renderer
+    from .site import Options
+    renderer = Renderer(site_dir, site_dir / config.layouts_dir)
     templates_ok = renderer.check(report)
     sources = discover(site_dir, config.content_dir, renderer.folders)
     for path in sources.ignored:
@@ -179,6 +185,8 @@ def _check_output(site_dir: Path, config, output: Path, report: Report) -> None:
 def read_site(site_dir: Path, config, sources, options: Options, report: Report,
               progress: Progress | None = None, cache: Cache | None = None, mark=lambda stage: None) -> Site:
     """Read every source (from the cache when its bytes are unchanged, on all cores otherwise) and assemble."""
+    from .parallel import read_many
+    from .site import assemble
     cache = cache if cache is not None else Cache()
     kinds = [("article", p) for p in sources.articles] + [("author", p) for p in sources.authors] \
         + [("page", p) for p in sources.pages]
@@ -223,6 +231,7 @@ def render_all(routes: list, prints: tuple, common: bytes, renderer: Renderer, r
     else rendered (on all cores), and staged in `transaction` when one is given. The output is a
     page's bytes, a file to copy or link, or None for a page a worker staged without sending it back:
     it does that when the cache keeps pages in its store, so that they need not be held here."""
+    from .parallel import render_many
     cache = cache if cache is not None else Cache()
     found: dict[int, bytes | Path | Link | None] = {}
     keys: dict[int, bytes] = {}

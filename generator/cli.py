@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__, scaffold, server
+from . import __version__
 from . import build as build_mod
 from .diagnostics import ERROR, Diagnostic, Report
 
@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("build", "check"):
             return run_build(args, site)
         if args.command == "new":
+            from . import scaffold
             return scaffold.new_article(site, args.title, args.author, args.section, args.tags)
+        from . import server  # only the preview needs the HTTP server and the watcher
         return server.serve(site, args.host, args.port, args.poll)
     except KeyboardInterrupt:
         print("\nnewsroom: stopped", file=sys.stderr)

@@ -9,15 +9,10 @@ from pathlib import Path
 import jinja2
 
 from .diagnostics import Report, did_you_mean
+from .sources import layout_folders
 
 TEMPLATES = ("base.html", "article.html", "listing.html", "tags.html", "authors.html", "page.html", "404.html",
              "redirect.html", "feed.xml", "sitemap.xml", "sitemap_index.xml", "robots.txt")
-
-
-def default_layouts() -> Path:
-    """The layouts that ship with the package (copied in at install), or the repository's own."""
-    packaged = Path(__file__).parent / "layouts"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "layouts"
 
 
 class _Undefined(jinja2.StrictUndefined):
@@ -54,7 +49,7 @@ class Renderer:
 
     def __init__(self, site_dir: Path, layouts: Path) -> None:
         self.site_dir = site_dir
-        self.folders = [p for p in (layouts, default_layouts()) if p.is_dir()]
+        self.folders = layout_folders(layouts)
         self.env = _Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.folders]),
             autoescape=jinja2.select_autoescape(["html", "xml"]),

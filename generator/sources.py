@@ -14,6 +14,17 @@ from .model import StaticFile
 TEMP_FILE = re.compile(r"(^\.|~$|^#.*#$|\.(swp|swx|swo|tmp|bak|orig|part|crdownload)$|^4913$)")
 
 
+def default_layouts() -> Path:
+    """The layouts that ship with the package (copied in at install), or the repository's own."""
+    packaged = Path(__file__).parent / "layouts"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "layouts"
+
+
+def layout_folders(layouts: Path) -> list[Path]:
+    """Where templates are looked up, in order: the site's layouts, then the defaults."""
+    return [p for p in (layouts, default_layouts()) if p.is_dir()]
+
+
 @dataclass
 class Sources:
     articles: list[str] = field(default_factory=list)  # site-relative paths, sorted

@@ -1,5 +1,6 @@
 from generator.diagnostics import Report
-from generator.render import TEMPLATES, Renderer, default_layouts
+from generator.render import TEMPLATES, Renderer
+from generator.sources import default_layouts
 
 
 def renderer(tmp_path, templates: dict[str, str]) -> Renderer:

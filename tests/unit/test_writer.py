@@ -78,6 +78,7 @@ def test_a_new_output_is_staged_whole_and_renamed_into_place(tmp_path):
 
 def test_a_file_staged_by_another_process_is_committed(tmp_path):
     import multiprocessing
+
     from generator.writer import Transaction
     out = tmp_path / "out"
     write(out, {"old.html": b"old"})

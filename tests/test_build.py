@@ -280,3 +280,26 @@ def test_a_damaged_cache_is_ignored(site):
     shutil.rmtree(root / "output")
     assert run_cli("build", str(root)).returncode == 0
     assert tree(root / "output") == built
+
+
+def test_builds_on_all_cores_match_a_fresh_build_after_an_edit(site, tmp_path):
+    """Enough pages for the worker processes to read, render and stage them (small sites do it in-process)."""
+    many = "".join(f"""
+-- content/articles/2024/story-{n}.md --
+---
+title: Story number {n}
+date: 2024-01-{1 + n % 28:02d}
+author: kate-michael
+tags: [Topic {n % 7}, Other {n % 3}]
+---
+Body of story {n}, *with emphasis*, and a [link](story-{(n + 1) % 120}.md).
+""" for n in range(120))
+    root = site(many)
+    assert run_cli("build", str(root)).returncode == 0  # into a new output: a staged tree, renamed
+    story = root / "content/articles/2024/story-7.md"
+    story.write_text(story.read_text().replace("title: Story number 7", "title: Story seven"))
+    again = run_cli("build", str(root))  # into the existing output: only changed files
+    assert again.returncode == 0 and " 0 files written" not in again.stdout
+    copy = shutil.copytree(root, tmp_path / "copy", ignore=shutil.ignore_patterns(".cache", "output"))
+    assert run_cli("build", str(copy)).returncode == 0  # no cache: every page rendered
+    assert tree(root / "output") == tree(copy / "output")

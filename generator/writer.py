@@ -4,8 +4,8 @@ Files are staged while the build still renders (by the workers that render
 them, into a staging folder beside the output) and renamed into place by
 `commit` once the whole build has succeeded; `abort` removes the staging
 folder, and the output was never touched. Staging is done where the bytes are,
-not handed to threads: on small virtual machines every hand-over between
-threads costs more than the write it hands over.
+without threads: pages need not travel back to the main process, and no thread
+runs there when the workers are forked (forking beside threads is unsafe).
 """
 
 from __future__ import annotations

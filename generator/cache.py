@@ -235,11 +235,12 @@ class Manifest:
 
 def file_stats(root: Path) -> dict[str, tuple[int, int]]:
     stats = {}
+    start = len(str(root)) + 1  # os.walk's folders begin with root (os.path.relpath would ask for the cwd)
     for folder, _, names in os.walk(root):
+        prefix = folder[start:].replace(os.sep, "/")
         for name in names:
-            path = os.path.join(folder, name)
-            info = os.stat(path)
-            stats[os.path.relpath(path, root).replace(os.sep, "/")] = (info.st_size, info.st_mtime_ns)
+            info = os.stat(os.path.join(folder, name))
+            stats[f"{prefix}/{name}" if prefix else name] = (info.st_size, info.st_mtime_ns)
     return stats
 
 

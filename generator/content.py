@@ -318,7 +318,8 @@ def _photo_src(src: Source, value: str) -> tuple[str, str | None]:
         local = posixpath.normpath(src.content_dir + unquote(value))
     else:
         local = posixpath.normpath(posixpath.join(posixpath.dirname(src.path), unquote(value)))
-    inside = posixpath.relpath(local, src.content_dir)
+    folder = posixpath.normpath(src.content_dir) + "/"
+    inside = local[len(folder):] if local.startswith(folder) else posixpath.relpath(local, src.content_dir)
     if inside.startswith(".."):
         src.error("photo", f'photo "{value}" is outside the {src.content_dir}/ folder')
     return urls.static(inside), local

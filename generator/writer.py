@@ -233,10 +233,11 @@ def _make_folder(folder: str) -> None:
 def remove_others(root: str, keep: set[str]) -> list[str]:
     """Delete the files below root that are not in `keep`, and folders left empty; the deleted."""
     removed = []
+    start = len(root) + 1
     for folder, _, filenames in os.walk(root, topdown=False):
-        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = folder[start:].replace(os.sep, "/")
         for name in filenames:
-            rel = name if prefix == "." else f"{prefix}/{name}"
+            rel = f"{prefix}/{name}" if prefix else name
             if rel not in keep:
                 os.unlink(os.path.join(folder, name))
                 removed.append(rel)

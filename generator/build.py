@@ -1,4 +1,4 @@
-"""The build, stage by stage: read and check everything, render in memory, then write."""
+"""The build, stage by stage: read and check everything, render and stage the pages, then put them in place."""
 
 from __future__ import annotations
 

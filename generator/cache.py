@@ -12,6 +12,7 @@ import os
 import pickle
 import threading
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -46,7 +47,8 @@ TEASER_FIELDS = [f.name for f in fields(Article) if f.name not in ("body", "line
 def article_fingerprints(site) -> tuple[list[bytes], list[bytes]]:
     """Two digests per article of everything a page showing it may use: the whole of it, and all
     but its body. Both take in its authors' names and roles and its tags' spellings."""
-    prints = [article_fingerprint(site, index) for index in range(len(site.articles))]
+    from .parallel import each  # not at the top: a build with nothing to do does not need it
+    prints = each(partial(article_fingerprint, site), len(site.articles))
     return [whole for whole, _ in prints], [teaser for _, teaser in prints]
 
 

@@ -53,43 +53,51 @@ def read_many(jobs: list[tuple[str, str, bytes | Path]], config) -> Iterator[tup
         yield from pool.imap(_read, jobs, chunksize=max(1, min(64, len(jobs) // (cores() * 8))))
 
 
-# Rendering: after the site is assembled, forked workers share it (copy-on-write) and each
-# renders a share of the pages. Only the bytes travel back, or, when the build gives a `put`
-# that stages each page in the output, only what that returns.
-_render_job: tuple | None = None
+# Work on the assembled site (related articles, fingerprints, pages): forked workers share the
+# site (copy-on-write), each runs `job` on a share of the indices, and only results travel back.
+_job = None
 
 
-def _render(indices: list[int]):
-    routes, renderer, put = _render_job
-    out = []
-    for index in indices:
-        report = Report()
-        route = routes[index]
-        data = renderer.render(route.template, route.context(), report)
-        out.append((index, data if data is None or put is None else put(index, data), report.items))
-    return out
+def _run(indices) -> list:
+    return [_job(index) for index in indices]
+
+
+def _fan_out(job, indices, minimum: int, size: int) -> Iterator:
+    """job(index) for each index, in order: in forked workers when there are at least `minimum`."""
+    global _job
+    chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
+    if len(indices) < minimum or cores() < 2 or not _can_fork():
+        for chunk in chunks:
+            yield from map(job, chunk)
+        return
+    _job = job
+    # Frozen, the site's objects are left alone by the workers' garbage collector: it neither
+    # spends time on them nor writes to them (which would copy their pages into each worker).
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(cores()) as pool:
+            for results in pool.imap(_run, chunks):
+                yield from results
+    finally:
+        gc.unfreeze()
+        _job = None
+
+
+def each(job, count: int, minimum: int = 1000) -> list:
+    """[job(i) for i in range(count)], on every core when there are at least `minimum`."""
+    return list(_fan_out(job, range(count), minimum, 256))
 
 
 def render_many(routes: list, renderer, indices: list[int], put=None) -> Iterator[tuple[int, object, list]]:
     """(index, bytes or None, problems) for each route index, rendered on every core when that pays;
-    with `put(index, bytes)`, what that returns in place of the bytes."""
-    global _render_job
-    _render_job = (routes, renderer, put)
-    try:
-        chunks = [indices[i : i + 64] for i in range(0, len(indices), 64)]
-        if len(indices) < WORTH_IT * 4 or cores() < 2 or not _can_fork():
-            for chunk in chunks:
-                yield from _render(chunk)
-            return
-        # Frozen, the site's objects are left alone by the workers' garbage collector: it neither
-        # spends time on them nor writes to them (which would copy their pages into each worker).
-        gc.freeze()
-        with multiprocessing.get_context("fork").Pool(cores()) as pool:
-            for rendered in pool.imap(_render, chunks):
-                yield from rendered
-    finally:
-        gc.unfreeze()
-        _render_job = None
+    with `put(index, bytes)`, what that returns in place of the bytes (only that travels back)."""
+    def render(index: int) -> tuple[int, object, list]:
+        report = Report()
+        route = routes[index]
+        data = renderer.render(route.template, route.context(), report)
+        return index, data if data is None or put is None else put(index, data), report.items
+
+    yield from _fan_out(render, indices, WORTH_IT * 4, 64)
 
 
 def _can_fork() -> bool:

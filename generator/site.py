@@ -11,11 +11,13 @@ import posixpath
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 from . import markup, urls
 from .config import Config
 from .diagnostics import Report, did_you_mean
 from .model import Article, Author, Page, StaticFile
+from .parallel import each
 
 RELATED_WINDOW = 30  # articles scored on either side in each shared tag and author: bounds the work
 # Scores are integers, so that (tags, authors, section) order exactly: a tag's weight (rarer tags
@@ -77,7 +79,7 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     site = Site(config, resolved, authors_by_id, pages, static, tag_names, notices=notices,
                 due=None if options.future else due)
     _group(site)
-    site.related = [related(site, i) for i in range(len(resolved))]
+    site.related = each(partial(related, site), len(resolved))  # on every core when there are many
     return site
 
 

@@ -1,3 +1,4 @@
+import os
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -35,3 +36,16 @@ def test_workers_read_the_files_they_are_given(tmp_path):
     *read, (key, (item, problems)) = parallel.read_many(by_name, CONFIG)
     assert read == list(parallel.read_many(many, CONFIG))
     assert key is None and item is None and "cannot be read" in problems[0].message
+
+
+def test_each_gives_in_worker_processes_what_it_gives_here():
+    squares = {n: n * n for n in range(600)}  # what the job needs, shared with forked workers as it is
+
+    def job(index: int) -> tuple[int, int]:
+        return squares[index], os.getpid()
+
+    results = parallel.each(job, len(squares), minimum=1)
+    pids = {pid for _, pid in results}
+    assert [value for value, _ in results] == [n * n for n in range(600)]
+    assert os.getpid() not in pids or parallel.cores() < 2
+    assert {pid for _, pid in parallel.each(job, 3)} == {os.getpid()}  # too few to be worth a pool

@@ -1,3 +1,6 @@
+import jinja2
+from markupsafe import Markup
+
 from generator.diagnostics import Report
 from generator.render import TEMPLATES, Renderer
 from generator.sources import default_layouts
@@ -44,3 +47,14 @@ def test_dict_keys_and_methods_resolve_as_jinja_does(tmp_path):
     report = Report()
     out = r.render("page.html", {"d": {"title": "T", "values": "shadowed"}}, report)
     assert out == b"T T titlevalues True False" and not report.items
+
+
+def test_output_is_escaped_as_jinja_escapes_it(tmp_path):
+    text = ("{{ a }}|{{ b }}|{{ n }}|{{ none }}|{{ a|upper }}|{% set x %}<i>{{ a }}</i>{% endset %}{{ x }}|"
+            "{% filter upper %}{{ a }}{% endfilter %}|{% macro m(v) %}[{{ v }}]{% endmacro %}{{ m(a) }}|"
+            "{% for c in 'ab' %}{{ c ~ a }}{% endfor %}|{{ b ~ a }}|{{ a|safe }}|"
+            "{% autoescape false %}{{ a }}{% endautoescape %}")
+    values = {"a": "<a href=\"x\">Tom & Jerry's</a>", "b": Markup("<b>"), "n": 3, "none": None}
+    stock = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    ours = renderer(tmp_path, {"page.html": text})
+    assert ours.render("page.html", values, Report()).decode() == stock.from_string(text).render(values)

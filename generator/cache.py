@@ -236,13 +236,22 @@ class Manifest:
 
 
 def file_stats(root: Path) -> dict[str, tuple[int, int]]:
-    stats = {}
-    start = len(str(root)) + 1  # os.walk's folders begin with root (os.path.relpath would ask for the cwd)
-    for folder, _, names in os.walk(root):
-        prefix = folder[start:].replace(os.sep, "/")
-        for name in names:
-            info = os.stat(os.path.join(folder, name))
-            stats[f"{prefix}/{name}" if prefix else name] = (info.st_size, info.st_mtime_ns)
+    """(size, mtime) of every file below root, by root-relative path; links to folders are skipped,
+    as os.walk skips them. One stat per file: the folders are told from files by their entries."""
+    stats: dict[str, tuple[int, int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                    continue
+                info = entry.stat()
+                stats[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
+
+    if root.is_dir():
+        walk(str(root), "")
     return stats
 
 
@@ -250,8 +259,9 @@ def inputs_key(options: tuple, site: Path, folders: list[Path]) -> bytes:
     """A digest of the build's options and every input file's path, size and modification time."""
     parts: list[bytes | str] = [__version__, repr(options)]
     for folder in folders:
+        name = folder.relative_to(site) if site in folder.parents else folder
         for path, (size, mtime) in sorted(file_stats(folder).items()) if folder.is_dir() else []:
-            parts.append(f"{folder.relative_to(site) if site in folder.parents else folder}/{path}:{size}:{mtime}")
+            parts.append(f"{name}/{path}:{size}:{mtime}")
     config = site / "config.yaml"
     parts.append(config.read_bytes() if config.is_file() else b"")
     return digest(*parts)

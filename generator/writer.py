@@ -231,16 +231,28 @@ def _make_folder(folder: str) -> None:
 
 
 def remove_others(root: str, keep: set[str]) -> list[str]:
-    """Delete the files below root that are not in `keep`, and folders left empty; the deleted."""
-    removed = []
-    start = len(root) + 1
-    for folder, _, filenames in os.walk(root, topdown=False):
-        prefix = folder[start:].replace(os.sep, "/")
-        for name in filenames:
-            rel = f"{prefix}/{name}" if prefix else name
-            if rel not in keep:
-                os.unlink(os.path.join(folder, name))
+    """Delete the files below root that are not in `keep`, and folders left empty; the deleted.
+    Links to folders are left alone, as os.walk leaves them."""
+    removed: list[str] = []
+
+    def clean(folder: str, prefix: str) -> bool:
+        """Clean a folder; whether it is left empty."""
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+        empty = True
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if clean(entry.path, rel + "/"):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif rel in keep or entry.is_symlink() and entry.is_dir():
+                empty = False
+            else:
+                os.unlink(entry.path)
                 removed.append(rel)
-        if folder != root and not os.listdir(folder):
-            os.rmdir(folder)
+        return empty
+
+    clean(root, "")
     return removed

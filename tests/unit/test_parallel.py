@@ -49,3 +49,4 @@ def test_each_gives_in_worker_processes_what_it_gives_here():
     assert [value for value, _ in results] == [n * n for n in range(600)]
     assert os.getpid() not in pids or parallel.cores() < 2
     assert {pid for _, pid in parallel.each(job, 3)} == {os.getpid()}  # too few to be worth a pool
+

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from generator.writer import write
+from generator.writer import remove_others, write
 
 
 def snapshot(root):
@@ -117,3 +117,19 @@ def test_an_aborted_transaction_leaves_nothing(tmp_path):
     transaction.stage("a.html", b"changed")
     transaction.abort()
     assert snapshot(tmp_path / "out") == {"a.html": b"a"} and [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_removing_others_empties_stale_folders_and_leaves_links_to_folders(tmp_path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    for rel in ["keep.html", "a/keep.html", "a/old.html", "gone/deep/old.html"]:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel)
+    elsewhere.mkdir()
+    (elsewhere / "theirs.txt").write_text("x")
+    os.symlink(elsewhere, out / "linked-folder")
+    os.symlink(elsewhere / "theirs.txt", out / "linked-file")
+    removed = remove_others(str(out), {"keep.html", "a/keep.html"})
+    assert sorted(removed) == ["a/old.html", "gone/deep/old.html", "linked-file"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "a", "a/keep.html", "keep.html", "linked-folder"]
+    assert (elsewhere / "theirs.txt").read_text() == "x"

@@ -99,7 +99,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     from . import routes as routes_mod
     from .render import Renderer
     from .site import Options
-    renderer = Renderer(site_dir, site_dir / config.layouts_dir)
+    renderer = Renderer(site_dir, site_dir / config.layouts_dir, saved / "templates" if saved else None)
     templates_ok = renderer.check(report)
     sources = discover(site_dir, config.content_dir, renderer.folders)
     for path in sources.ignored:

@@ -139,7 +139,7 @@ class Cache:
         if (info.st_size, info.st_mtime_ns) != hit[1]:
             Path(copy).unlink(missing_ok=True)  # written to through the output: rendered and kept again
             return None
-        return Link(copy)
+        return Link(copy, hit[1])
 
     def keep_only(self, paths: set[str], urls: set[str]) -> None:
         """Forget what the site no longer has, so the cache does not grow without end."""

@@ -14,6 +14,7 @@ try:  # markupsafe's C escaping, without the Markup object its escape() wraps th
     from markupsafe._speedups import _escape_inner
 except ImportError:  # pragma: no cover - markupsafe without its C extension, or another version
     _escape_inner = None
+from . import __version__
 from .diagnostics import Report, did_you_mean
 from .sources import layout_folders
 
@@ -74,13 +75,22 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+def _compiled_templates(folder: Path) -> jinja2.BytecodeCache:
+    """Jinja's cache of compiled templates, keyed by each template's source; what it compiles to
+    also depends on this module (see _CodeGenerator), hence the version in the file names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{__version__}-%s.cache")
+
+
 class Renderer:
     """Renders templates from the site's layouts, falling back file by file to the defaults."""
 
-    def __init__(self, site_dir: Path, layouts: Path) -> None:
+    def __init__(self, site_dir: Path, layouts: Path, compiled: Path | None = None) -> None:
+        """`compiled`: a folder to keep compiled templates in, for the next build to load."""
         self.site_dir = site_dir
         self.folders = layout_folders(layouts)
         self.env = _Environment(
+            bytecode_cache=_compiled_templates(compiled) if compiled else None,
             loader=jinja2.FileSystemLoader([str(p) for p in self.folders]),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=_Undefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

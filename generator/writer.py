@@ -25,6 +25,7 @@ class Link:
     """A file to hard-link into place (copied where linking fails): the cache's copy of a page."""
 
     path: str
+    stat: Stat | None = None  # its (size, mtime), when known: a link to it has the same
 
 
 @dataclass
@@ -149,6 +150,8 @@ class Transaction:
         if isinstance(content, Link):
             try:
                 os.link(content.path, path)
+                if content.stat is not None:
+                    return path, content.stat, None
                 info = os.stat(path)
                 return path, (info.st_size, info.st_mtime_ns), None
             except OSError:  # another file system, or no hard links: copy the bytes

@@ -58,3 +58,21 @@ def test_output_is_escaped_as_jinja_escapes_it(tmp_path):
     stock = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     ours = renderer(tmp_path, {"page.html": text})
     assert ours.render("page.html", values, Report()).decode() == stock.from_string(text).render(values)
+
+
+def test_compiled_templates_are_kept_for_the_next_build_and_follow_edits(tmp_path, monkeypatch):
+    renderer(tmp_path, {"page.html": "A {{ page.title }}"})
+    compiled = tmp_path / ".cache" / "templates"
+    first = Renderer(tmp_path, tmp_path / "layouts", compiled)
+    assert first.render("page.html", {"page": {"title": "x"}}, Report()) == b"A x"
+    assert any(compiled.iterdir())
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    again = Renderer(tmp_path, tmp_path / "layouts", compiled)
+    monkeypatch.setattr(again.env, "compile", no_compiling)
+    assert again.render("page.html", {"page": {"title": "y"}}, Report()) == b"A y"
+    (tmp_path / "layouts" / "page.html").write_text("B {{ page.title }}")
+    edited = Renderer(tmp_path, tmp_path / "layouts", compiled)
+    assert edited.render("page.html", {"page": {"title": "z"}}, Report()) == b"B z"

@@ -55,6 +55,10 @@ def test_links_share_the_file_and_fall_back_to_copying(tmp_path, monkeypatch):
     out = tmp_path / "out"
     stats = write(out, {"a/index.html": Link(str(source))})
     assert stats.written == 1 and os.path.samefile(source, out / "a/index.html")
+    info = os.stat(source)
+    assert stats.files["a/index.html"] == (4, info.st_mtime_ns)
+    known = write(tmp_path / "out2", {"a/index.html": Link(str(source), (4, info.st_mtime_ns))})
+    assert known.files == stats.files  # the stat the cache knows is the link's: not asked again
     assert write(out, {"a/index.html": Link(str(source))}).written == 0  # already that file
 
     def no_links(*args):

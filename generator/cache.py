@@ -260,7 +260,7 @@ def inputs_key(options: tuple, site: Path, folders: list[Path]) -> bytes:
     parts: list[bytes | str] = [__version__, repr(options)]
     for folder in folders:
         name = folder.relative_to(site) if site in folder.parents else folder
-        for path, (size, mtime) in sorted(file_stats(folder).items()) if folder.is_dir() else []:
+        for path, (size, mtime) in sorted(file_stats(folder).items()):
             parts.append(f"{name}/{path}:{size}:{mtime}")
     config = site / "config.yaml"
     parts.append(config.read_bytes() if config.is_file() else b"")

@@ -27,7 +27,6 @@ def cores() -> int:
 
 def _start(config) -> None:
     global _reader
-    gc.enable()  # paused in the build's own process (see build.py), not needed paused here
     _reader = content.Reader(config.tz, config.content_dir), config
 
 
@@ -76,7 +75,7 @@ def _fan_out(job, indices, minimum: int, size: int) -> Iterator:
     # spends time on them nor writes to them (which would copy their pages into each worker).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(cores(), initializer=gc.enable) as pool:
+        with multiprocessing.get_context("fork").Pool(cores()) as pool:
             for results in pool.imap(_run, chunks):
                 yield from results
     finally:

@@ -1,6 +1,5 @@
 """End to end through the command line, as CI and writers run it."""
 
-import gc
 import re
 import shutil
 
@@ -305,16 +304,3 @@ Body of story {n}, *with emphasis*, and a [link](story-{(n + 1) % 120}.md).
     assert run_cli("build", str(copy)).returncode == 0  # no cache: every page rendered
     assert tree(root / "output") == tree(copy / "output")
 
-
-def test_a_build_pauses_the_cycle_collector_and_then_restores_it(site, monkeypatch):
-    from generator import build as build_mod
-    seen = []
-    real = build_mod.discover
-
-    def watching(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(build_mod, "discover", watching)
-    assert build_mod.build(site()).ok()
-    assert seen == [False] and gc.isenabled()

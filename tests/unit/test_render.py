@@ -49,6 +49,26 @@ def test_dict_keys_and_methods_resolve_as_jinja_does(tmp_path):
     assert out == b"T T titlevalues True False" and not report.items
 
 
+def test_attribute_lookups_give_what_stock_jinja_gives(tmp_path):
+    """Our compiler reads `a.b` inline (render._CodeGenerator): in loops with a condition, sorts
+    and maps by attribute, macros and call blocks, namespaces, nested and chained lookups,
+    recursive loops, and on values that are not dicts."""
+    text = ("{% for x in d.list if x.a %}{{ x.a }}{{ loop.index }}{% endfor %}|"
+            "{% for x in d.list|sort(attribute='a') %}{{ x.a }}{% endfor %}|{{ d.list|map(attribute='a')|list }}|"
+            "{% macro m(v) %}{{ v.a }}{% if caller is defined %}{{ caller() }}{% endif %}{% endmacro %}"
+            "{{ m(d.list[0]) }}{% call m(d.list[1]) %}in {{ d.title }}{% endcall %}|"
+            "{% set ns = namespace(n=0) %}{% for x in d.list %}{% set ns.n = ns.n + x.a %}{% endfor %}{{ ns.n }}|"
+            "{% with t = d.nested.inner.deep %}{{ t }}{% endwith %}|{{ d.nested.inner.deep ~ d.title }}|"
+            "{{ [d.title, d.nested.inner][1].deep }}|{{ d.obj.real }}|{{ d.s.upper() }}|{{ d.get('title') }}|"
+            "{% for a, b in d.pairs %}{{ a.a }}{{ b }}{% endfor %}|{{ d.missing is defined }}|"
+            "{% for x in d.list recursive %}{{ x.a }}{% if x.kids is defined %}({{ loop(x.kids) }}){% endif %}{% endfor %}")
+    values = {"d": {"title": "T<", "list": [{"a": 2, "kids": [{"a": 5}]}, {"a": 0}, {"a": 1}],
+                    "nested": {"inner": {"deep": "D&"}}, "obj": 3j, "s": "abc", "pairs": [({"a": 1}, "b")]}}
+    stock = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    ours = renderer(tmp_path, {"page.html": text})
+    assert ours.render("page.html", values, Report()).decode() == stock.from_string(text).render(values)
+
+
 def test_output_is_escaped_as_jinja_escapes_it(tmp_path):
     text = ("{{ a }}|{{ b }}|{{ n }}|{{ none }}|{{ a|upper }}|{% set x %}<i>{{ a }}</i>{% endset %}{{ x }}|"
             "{% filter upper %}{{ a }}{% endfilter %}|{% macro m(v) %}[{{ v }}]{% endmacro %}{{ m(a) }}|"

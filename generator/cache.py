@@ -8,6 +8,7 @@ a hit is always what a fresh build would make.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import threading
@@ -28,16 +29,40 @@ def digest(*parts: bytes | str) -> bytes:
     return h.digest()
 
 
+def code_key(packages: list[Path]) -> str:
+    """The generator's version and a digest of the code that makes its output: its own and that of
+    the libraries it renders with. Everything cached is keyed by this, so that nothing made by other
+    code is used, even where no version number was raised (between commits, or a library upgraded
+    under an unchanged cache in CI)."""
+    parts: list[bytes | str] = []
+    for folder in packages:
+        parts += [folder.name, *(p.read_bytes() for p in sorted(folder.rglob("*.py")))]
+    return f"{__version__}-{digest(*parts).hex()[:16]}"
+
+
+def _packages() -> list[Path]:
+    """Our package and the libraries' (found without importing them: a build with nothing to do does not)."""
+    found = [Path(__file__).parent]
+    for name in ("markdown", "jinja2", "markupsafe", "yaml"):
+        spec = importlib.util.find_spec(name)
+        if spec and spec.origin:
+            found.append(Path(spec.origin).parent)
+    return found
+
+
+GENERATOR = code_key(_packages())
+
+
 def read_key(config, kind: str, raw: bytes) -> bytes:
     """What a file's reading depends on: its bytes, how it is read, and the reader's settings."""
-    return digest(kind, __version__, config.timezone, config.content_dir, raw)
+    return digest(kind, GENERATOR, config.timezone, config.content_dir, raw)
 
 
 def common_key(site, layouts: bytes) -> bytes:
     """What every page's context shares: the generator, the layouts, the config and the site view."""
     from .views import site_view
     newest = max((a.updated or a.date for a in site.articles), default=None)
-    return digest(__version__, layouts, repr(site.config), repr(site_view(site)), repr(newest))
+    return digest(GENERATOR, layouts, repr(site.config), repr(site_view(site)), repr(newest))
 
 
 # Listings and related rails show an article without its body: a body edit leaves them be.
@@ -69,7 +94,7 @@ def route_key(route, prints: tuple[list[bytes], list[bytes]], common: bytes) -> 
 
 def layouts_key(folders: list[Path]) -> bytes:
     """A digest of every template the renderer may load, in lookup order."""
-    parts: list[bytes | str] = [__version__]
+    parts: list[bytes | str] = [GENERATOR]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "static" not in path.relative_to(folder).parts:
@@ -78,7 +103,7 @@ def layouts_key(folders: list[Path]) -> bytes:
 
 
 FOLDER = ".cache/newsroom"  # in the site; keep it between CI runs to make builds warm
-FORMAT = f"{__version__}/4"  # the generator's version and this file's layout: anything else is not read
+FORMAT = f"{GENERATOR}/4"  # the generator (see code_key) and this file's layout: anything else is not read
 
 
 @dataclass
@@ -257,7 +282,7 @@ def file_stats(root: Path) -> dict[str, tuple[int, int]]:
 
 def inputs_key(options: tuple, site: Path, folders: list[Path]) -> bytes:
     """A digest of the build's options and every input file's path, size and modification time."""
-    parts: list[bytes | str] = [__version__, repr(options)]
+    parts: list[bytes | str] = [GENERATOR, repr(options)]
     for folder in folders:
         name = folder.relative_to(site) if site in folder.parents else folder
         for path, (size, mtime) in sorted(file_stats(folder).items()):

@@ -10,7 +10,7 @@ import jinja2
 import jinja2.compiler
 from markupsafe import escape
 
-from . import __version__
+from .cache import GENERATOR
 from .diagnostics import Report, did_you_mean
 from .sources import layout_folders
 
@@ -82,9 +82,9 @@ class _Environment(jinja2.Environment):
 
 def _compiled_templates(folder: Path) -> jinja2.BytecodeCache:
     """Jinja's cache of compiled templates, keyed by each template's source; what it compiles to
-    also depends on this module (see _CodeGenerator), hence the version in the file names."""
+    also depends on this module (see _CodeGenerator), hence the generator's code in the file names."""
     folder.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder), f"{__version__}-%s.cache")
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{GENERATOR}-%s.cache")
 
 
 class Renderer:

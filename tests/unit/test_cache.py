@@ -1,6 +1,7 @@
 import os
 
-from generator.cache import file_stats
+from generator import cache
+from generator.cache import code_key, file_stats
 
 
 def test_file_stats_gives_every_file_below_by_relative_path(tmp_path):
@@ -16,3 +17,22 @@ def test_file_stats_gives_every_file_below_by_relative_path(tmp_path):
 
 def test_file_stats_of_a_missing_folder_is_empty(tmp_path):
     assert file_stats(tmp_path / "gone") == {}
+
+
+def test_code_key_follows_the_code_not_the_files_dates(tmp_path):
+    """What keys every cache entry: a library upgraded (or our code changed) under a kept cache
+    gives other keys; the same code installed again (as in each CI run) gives the same."""
+    def package(name: str, files: dict[str, str]):
+        folder = tmp_path / name
+        for path, text in files.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text)
+        return folder
+
+    first = package("one/markdown", {"__init__.py": "x = 1", "extensions/smarty.py": "y = 2", "data.txt": "a"})
+    again = package("two/markdown", {"__init__.py": "x = 1", "extensions/smarty.py": "y = 2", "data.txt": "b"})
+    assert code_key([first]) == code_key([again])
+    (again / "extensions" / "smarty.py").write_text("y = 3")
+    assert code_key([first]) != code_key([again])
+    assert cache.GENERATOR.startswith(cache.__version__ + "-")
+    assert [p.name for p in cache._packages()] == ["generator", "markdown", "jinja2", "markupsafe", "yaml"]

@@ -61,7 +61,8 @@ def test_attribute_lookups_give_what_stock_jinja_gives(tmp_path):
             "{% with t = d.nested.inner.deep %}{{ t }}{% endwith %}|{{ d.nested.inner.deep ~ d.title }}|"
             "{{ [d.title, d.nested.inner][1].deep }}|{{ d.obj.real }}|{{ d.s.upper() }}|{{ d.get('title') }}|"
             "{% for a, b in d.pairs %}{{ a.a }}{{ b }}{% endfor %}|{{ d.missing is defined }}|"
-            "{% for x in d.list recursive %}{{ x.a }}{% if x.kids is defined %}({{ loop(x.kids) }}){% endif %}{% endfor %}")
+            "{% for x in d.list recursive %}{{ x.a }}"
+            "{% if x.kids is defined %}({{ loop(x.kids) }}){% endif %}{% endfor %}")
     values = {"d": {"title": "T<", "list": [{"a": 2, "kids": [{"a": 5}]}, {"a": 0}, {"a": 1}],
                     "nested": {"inner": {"deep": "D&"}}, "obj": 3j, "s": "abc", "pairs": [({"a": 1}, "b")]}}
     stock = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)

@@ -82,8 +82,12 @@ class _Environment(jinja2.Environment):
 
 def _compiled_templates(folder: Path) -> jinja2.BytecodeCache:
     """Jinja's cache of compiled templates, keyed by each template's source; what it compiles to
-    also depends on this module (see _CodeGenerator), hence the generator's code in the file names."""
+    also depends on this module (see _CodeGenerator), hence the generator's code in the file names.
+    Files compiled by other code are deleted: a cache kept in CI would otherwise grow with each upgrade."""
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.cache"):
+        if not old.name.startswith(f"{GENERATOR}-"):
+            old.unlink(missing_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder), f"{GENERATOR}-%s.cache")
 
 

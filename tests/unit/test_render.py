@@ -97,3 +97,13 @@ def test_compiled_templates_are_kept_for_the_next_build_and_follow_edits(tmp_pat
     (tmp_path / "layouts" / "page.html").write_text("B {{ page.title }}")
     edited = Renderer(tmp_path, tmp_path / "layouts", compiled)
     assert edited.render("page.html", {"page": {"title": "z"}}, Report()) == b"B z"
+
+
+def test_templates_compiled_by_other_code_are_deleted(tmp_path):
+    renderer(tmp_path, {"page.html": "A"})
+    compiled = tmp_path / "templates"
+    Renderer(tmp_path, tmp_path / "layouts", compiled).render("page.html", {}, Report())
+    ours = sorted(compiled.iterdir())
+    (compiled / "0.0.1-0123456789abcdef-page.cache").write_bytes(b"old")
+    Renderer(tmp_path, tmp_path / "layouts", compiled)
+    assert sorted(compiled.iterdir()) == ours and ours

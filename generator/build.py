@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import cache as cache_mod
 from . import config as config_mod
 from .cache import Cache, article_fingerprints, common_key, layouts_key, read_key, route_key
-from .diagnostics import Report, rel
+from .diagnostics import ERROR, Report, rel
 from .sources import default_layouts, discover, layout_folders
 from .urls import output_path
 from .writer import Link, Transaction, WriteStats
@@ -214,9 +214,9 @@ def read_site(site_dir: Path, config, sources, options: Options, report: Report,
     for kind, path in kinds:
         item, problems = results[path]
         report.extend(problems)
-        if item is None:
+        if item is None or any(p.severity == ERROR for p in problems):
             broken.add(path)
-        else:
+        if item is not None:
             found[kind].append(item)
     site = assemble(config, found["article"], found["author"], found["page"], sources.static, options, report,
                     frozenset(broken))

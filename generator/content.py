@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from urllib.parse import unquote
 
-from . import dates, markup, urls, yamldoc
+from . import dates, editorial, markup, urls, yamldoc
 from .diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
 from .model import Article, Author, Page, Photo
 from .urls import slugify
@@ -140,7 +140,9 @@ class Reader:
 
 
 def read_article(path: str, raw: bytes, reader: Reader) -> tuple[Article | None, list[Diagnostic]]:
-    """An Article from one file, or None; with every problem found in it."""
+    """An Article from one file, with every problem found in it; None when it cannot be read at all.
+    An article with errors is still made (with stand-ins for what is wrong), so that the site can
+    check its references too: the build fails on its errors either way."""
     tz, converter = reader.tz, reader.converter
     try:
         src = split(path, raw, reader.content_dir)
@@ -157,18 +159,18 @@ def read_article(path: str, raw: bytes, reader: Reader) -> tuple[Article | None,
     if date and updated and updated < date:
         src.error("updated", f"updated ({dates.iso(updated)}) is before the date ({dates.iso(date)})")
     body, links = converter.convert(src.body, path)
+    src.problems += editorial.check(path, src.body, src.body_line, body)
     dateline = src.text("dateline")
     body = markup.with_dateline(body, dateline)
     article = Article(
-        source=path, title=title or "", date=date or datetime.min, authors=_authors(src),
+        source=path, title=title or "", date=date or datetime(1970, 1, 1, tzinfo=tz), authors=_authors(src),
         section=src.text("section"), tags=_tags(src), slug=_slug(src, file_date.group(2) if file_date else name),
         body=body, summary=markup.excerpt(src.text("summary") or "") or markup.summary(body),
         updated=updated, dateline=dateline, photo=photo(src, "photo"), draft=_flag(src, "draft"),
         aliases=_aliases(src), extra=_mapping(src, "extra"),
-        lines={**src.lines, "links": _link_lines(src, links)},
+        lines={**src.lines, "links": _link_lines(src, links), "written": {t: w for w, t in reversed(links)}},
     )
-    ok = not any(p.severity == ERROR for p in src.problems)
-    return (article if ok else None), src.problems
+    return article, src.problems
 
 
 def read_author(path: str, raw: bytes, reader: Reader) -> tuple[Author | None, list[Diagnostic]]:
@@ -191,8 +193,7 @@ def read_author(path: str, raw: bytes, reader: Reader) -> tuple[Author | None, l
     author = Author(source=path, id=ident, name=name or "", bio=bio,
                     role=src.text("role"), photo=photo(src, "photo", needs_alt=False), email=src.text("email"),
                     links=tuple((str(k), str(v)) for k, v in links.items()))
-    ok = not any(p.severity == ERROR for p in src.problems)
-    return (author if ok else None), src.problems
+    return author, src.problems
 
 
 def read_page(path: str, raw: bytes, reader: Reader) -> tuple[Page | None, list[Diagnostic]]:
@@ -204,12 +205,12 @@ def read_page(path: str, raw: bytes, reader: Reader) -> tuple[Page | None, list[
     src.unknown_keys(PAGE_KEYS)
     title = src.text("title", required=True)
     body, links = converter.convert(src.body, path)
+    src.problems += editorial.check(path, src.body, src.body_line, body)
     name = posixpath.basename(path)[:-3]
     page = Page(source=path, title=title or "", slug=_slug(src, name), body=body,
                 summary=src.text("summary") or markup.summary(body),
-                lines={**src.lines, "links": _link_lines(src, links)})
-    ok = not any(p.severity == ERROR for p in src.problems)
-    return (page if ok else None), src.problems
+                lines={**src.lines, "links": _link_lines(src, links), "written": {t: w for w, t in reversed(links)}})
+    return page, src.problems
 
 
 def _date(src: Source, key: str, tz: tzinfo, required: bool = False) -> datetime | None:
@@ -298,7 +299,10 @@ def photo(src: Source, key: str, needs_alt: bool = True) -> Photo | None:
         return None
     if fields["alt"] is None and needs_alt:
         src.warning(key, f'"{key}" has no alt text; describe the picture for readers who cannot see it')
-    url, local = _photo_src(src, fields["src"])
+    found = _photo_src(src, fields["src"])
+    if found is None:
+        return None
+    url, local = found
     return Photo(src=url, alt=fields["alt"], caption=fields["caption"], credit=fields["credit"], local=local)
 
 
@@ -310,8 +314,8 @@ def _sub_text(src: Source, key: str, name: str, mapping: dict) -> str | None:
     return None
 
 
-def _photo_src(src: Source, value: str) -> tuple[str, str | None]:
-    """(URL, content file) for a photo: remote URLs have no file."""
+def _photo_src(src: Source, value: str) -> tuple[str, str | None] | None:
+    """(URL, content file) for a photo: remote URLs have no file; None for a file outside content/."""
     if re.match(r"^(https?:)?//", value):
         return value, None
     if value.startswith("/"):
@@ -322,6 +326,7 @@ def _photo_src(src: Source, value: str) -> tuple[str, str | None]:
     inside = local[len(folder):] if local.startswith(folder) else posixpath.relpath(local, src.content_dir)
     if inside.startswith(".."):
         src.error("photo", f'photo "{value}" is outside the {src.content_dir}/ folder')
+        return None
     return urls.static(inside), local
 
 
@@ -350,14 +355,22 @@ def _mapping(src: Source, key: str) -> dict:
     return value
 
 
+# How a link's target stands in Markdown and HTML: [x](target), [x](target "title"), [x]: target,
+# <target>, href="target"...; the first form found places the link.
+LINK_FORMS = [("](", ")"), ("](", " "), ("]: ", ""), ("<", ">"), ('="', '"'), ("='", "'"), ("=", "")]
+
+
 def _link_lines(src: Source, links: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
-    """Where each relative link stands in the file, for messages about its target."""
+    """Where each link stands in the file, for messages about its target (by target, and by target
+    and #fragment): found as written in a Markdown link, a reference definition, an autolink or an
+    HTML attribute, else anywhere."""
     found = {}
     for written, target in links:
-        at = src.body.find(written)
-        if at < 0:
-            found.setdefault(target, (src.body_line, 1))
-            continue
-        line = src.body_line + src.body.count("\n", 0, at)
-        found.setdefault(target, (line, at - src.body.rfind("\n", 0, at)))
+        at = next((i + len(before) for before, after in LINK_FORMS
+                   if (i := src.body.find(before + written + after)) >= 0), src.body.find(written))
+        line = src.body_line + src.body.count("\n", 0, at) if at >= 0 else src.body_line
+        where = (line, at - src.body.rfind("\n", 0, at)) if at >= 0 else (line, 1)
+        found.setdefault(target, where)
+        if "#" in written and not written.startswith("#"):
+            found.setdefault(f"{target}#{written.split('#', 1)[1]}", where)
     return found

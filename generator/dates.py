@@ -9,6 +9,8 @@ from datetime import date, datetime, tzinfo
 # YAML also allows "2021-04-02 09:30:00 -4" (a space and a short offset).
 _YAML_OFFSET = re.compile(r"^(.*\d)\s*([+-])(\d{1,2})(?::?(\d{2}))?$")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+# YAML's own timestamps may have one-digit months, days and hours ("2011-11-28 8:32:24 -0400").
+_SHORT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(T|t|[ \t]+)(\d{1,2})(?=:))?")
 
 
 def parse(value: object, tz: tzinfo) -> datetime:
@@ -32,7 +34,7 @@ def parse(value: object, tz: tzinfo) -> datetime:
 def _from_text(text: str) -> datetime:
     if not re.match(r"^\d{4}-\d{1,2}-\d{1,2}", text):
         raise ValueError(f'"{text}" is not a date; write it as 2021-04-02 or 2021-04-02 09:30')
-    candidate = text.replace("Z", "+00:00").replace("z", "+00:00")
+    candidate = _SHORT.sub(_padded, text).replace("Z", "+00:00").replace("z", "+00:00")
     match = _YAML_OFFSET.match(candidate)
     if match and (":" in match.group(1) or "T" in match.group(1)):
         head, sign, hours, minutes = match.groups()
@@ -44,6 +46,12 @@ def _from_text(text: str) -> datetime:
         if reason:
             raise ValueError(f'"{text}" is not a real date or time: {reason}') from None
         raise ValueError(f'"{text}" is not a date; write it as 2021-04-02 or 2021-04-02 09:30') from None
+
+
+def _padded(match: re.Match) -> str:
+    year, month, day, between, hour = match.groups()
+    moment = f"{year}-{int(month):02d}-{int(day):02d}"
+    return moment + ("T" if between.strip() else " ") + f"{int(hour):02d}" if hour else moment
 
 
 def _reason(error: str, text: str) -> str | None:

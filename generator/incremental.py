@@ -16,7 +16,7 @@ from . import content
 from .build import Result, build_time
 from .cache import Cache, article_fingerprint, read_key, route_key
 from .diagnostics import Report
-from .site import Site, link_targets, resolve_links
+from .site import Anchors, Site, link_targets, resolve_links
 from .urls import output_path
 from .writer import WriteStats, write
 
@@ -92,7 +92,7 @@ def _apply(state: State, site: Site, updates: dict, report: Report) -> tuple[Rep
     whole, teaser = result.prints
     for index, new in updates.items():
         old = site.articles[index]
-        body = resolve_links(new.body, new, targets, {}, report)
+        body = resolve_links(new.body, new, targets, {}, report, Anchors([*site.articles, new], site.pages))
         if report.errors():
             return None
         site.articles[index] = replace(new, body=body, authors=old.authors, section=old.section, url=old.url,

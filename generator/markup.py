@@ -5,17 +5,26 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import markdown
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from .gfm import GitHubExtension
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "smarty"]
 MORE = "<!--more-->"
 # A link to another source file cannot become a URL until every source is read;
-# until then it stands in the HTML as a marker that site.py replaces.
-MARKER = re.compile(r"@@source:([^@]*)@@")
+# until then it stands in the HTML as a marker that site.py replaces, followed by
+# the link's ?query and #fragment as written.
+MARKER = re.compile(r"@@source:([^@]*)@@([^\"'\s<>]*)")
 ALIGN = re.compile(r"^text-align: (left|right|center);?$")
+# href and src attributes in raw HTML (<a href>, <img src>, <source src>...), quoted or not.
+RAW_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+OLD_ANCHOR = re.compile(r"(\s)name\s*=", re.I)
+HAS_ID = re.compile(r"\sid\s*=", re.I)
+RAW_LINK = re.compile(r"""(\s(?:href|src)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.I)
 
 
 def marker(target: str) -> str:
@@ -25,7 +34,7 @@ def marker(target: str) -> str:
 def new_markdown() -> markdown.Markdown:
     """Python-Markdown with the newsroom's extensions (the benchmark's floor uses it too)."""
     # Footnote ids like "fn-1" rather than "fn:1": valid everywhere, also as CSS selectors.
-    return markdown.Markdown(extensions=EXTENSIONS, output_format="html",
+    return markdown.Markdown(extensions=[*EXTENSIONS, GitHubExtension()], output_format="html",
                              extension_configs={"footnotes": {"SEPARATOR": "-"}})
 
 
@@ -42,11 +51,52 @@ class _Rewrite(Treeprocessor):
             attr = "href" if element.tag == "a" else "src" if element.tag == "img" else None
             value = element.get(attr) if attr else None
             if value:
-                element.set(attr, self.converter.rewrite(value))
+                element.set(attr, _encoded(self.converter.rewrite(value)))
             align = ALIGN.match(element.get("style", "")) if element.tag in ("th", "td") else None
             if align:
                 del element.attrib["style"]
                 element.set("class", f"align-{align.group(1)}")
+
+
+# What may stand in a URL as it is; anything else is percent-encoded, as GitHub does for the URLs
+# Markdown makes (`\`, spaces, non-ASCII letters: validators refuse them raw).
+URL_SAFE = "-_.~!*'();:@&=+$,/?#%[]"
+
+
+def _encoded(url: str) -> str:
+    if url.isascii() and url.isprintable() and "\\" not in url and " " not in url or url.startswith("@@source:"):
+        return url
+    # Backslash escapes (`Docs\_Teach`) stand as placeholders until Python-Markdown's last step.
+    return quote(re.sub("\x02([0-9]+)\x03", lambda m: chr(int(m.group(1))), url), safe=URL_SAFE)
+
+
+class _RewriteRaw(Postprocessor):
+    """The same for links in raw HTML, which Python-Markdown keeps aside until its last step."""
+
+    def __init__(self, md, converter: Converter):
+        super().__init__(md)
+        self.converter = converter
+
+    def run(self, text: str) -> str:
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        for number, block in enumerate(blocks):
+            if isinstance(block, str) and ("href" in block or "src" in block or "name" in block):
+                blocks[number] = RAW_TAG.sub(self._tag, block)
+        return text
+
+    def _tag(self, tag: re.Match) -> str:
+        text = tag.group(0)
+        if text[:3].lower() == "<a " and OLD_ANCHOR.search(text) and not HAS_ID.search(text):
+            text = OLD_ANCHOR.sub(r"\1id=", text, 1)  # <a name="x">, obsolete in HTML5: the same as an id
+        return RAW_LINK.sub(self._attribute, text)
+
+    def _attribute(self, attribute: re.Match) -> str:
+        quoted = attribute.group(2)
+        value = html.unescape(quoted.strip("\"'"))
+        rewritten = self.converter.rewrite(value)
+        if rewritten == value:
+            return attribute.group(0)
+        return f'{attribute.group(1)}"{html.escape(rewritten)}"'
 
 
 class Converter:
@@ -55,6 +105,7 @@ class Converter:
     def __init__(self) -> None:
         self.md = new_markdown()
         self.md.treeprocessors.register(_Rewrite(self.md, self), "newsroom_rewrite", 1)
+        self.md.postprocessors.register(_RewriteRaw(self.md, self), "newsroom_rewrite_raw", 35)  # before raw_html
         self.folder = ""
         self.links: list[tuple[str, str]] = []
 
@@ -67,12 +118,28 @@ class Converter:
         return self.md.convert(text), self.links
 
     def rewrite(self, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme or parts.netloc or not parts.path or value.startswith(("/", "#")):
+        """A link as written, or a marker when it is a relative path to a file: only those are
+        looked up (mailto:, tel:, //host, /root and #fragment links are left as they are)."""
+        if value.startswith("#") and len(value) > 1:
+            self.links.append((value, value))  # an in-page link: where it is, for a missing id
+        if not is_file_path(value):
             return value
+        parts = urlsplit(value)
         target = posixpath.normpath(posixpath.join(self.folder, unquote(parts.path)))
         self.links.append((value, target))
-        return marker(target) + (f"#{parts.fragment}" if parts.fragment else "")
+        return marker(target) + (f"?{parts.query}" if parts.query else "") \
+            + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def is_file_path(value: str) -> bool:
+    """Whether a link is a relative path to a file (`../2020/report.md`, `chart.png#top`)."""
+    if not value or value.startswith(("/", "#", "?")) or "\x02" in value or "\x03" in value:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unbalanced [ in a host, say: not a path either
+        return False
+    return not (parts.scheme or parts.netloc) and bool(parts.path)
 
 
 def plain_text(fragment: str) -> str:

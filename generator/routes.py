@@ -65,7 +65,12 @@ def _article(site: Site, common: dict, index: int) -> Route:
     lastmod = dates.iso(article.updated or article.date)
     return Route(article.url, "article.html", article.source, partial(_article_context, site, common, index),
                  sitemap=article.status == "published", lastmod=lastmod, fix=SLUG_FIX,
-                 line=article.lines.get("slug", (0, 0)), deps=(index,), shows=tuple(site.related[index]))
+                 line=_slug_line(article.lines), deps=(index,), shows=tuple(site.related[index]))
+
+
+def _slug_line(lines: dict) -> tuple[int, int]:
+    """Where a source's URL comes from: its slug: line, or else its file name (shown as line 1)."""
+    return lines.get("slug", (1, 1))
 
 
 def _article_context(site: Site, common: dict, index: int) -> dict:
@@ -176,7 +181,7 @@ def _page(site: Site, common: dict, page) -> Route:
     context = {**common, "page": {"title": page.title, "body": page.body, "url": page.url},
                "meta": views.meta(site.config, "page", page.title, page.url, page.summary)}
     return Route(page.url, "page.html", page.source, lambda: context, sitemap=True, fix=SLUG_FIX,
-                 line=page.lines.get("slug", (0, 0)), own=page)
+                 line=_slug_line(page.lines), own=page)
 
 
 def _aliases(site: Site, common: dict) -> list[Route]:
@@ -250,13 +255,21 @@ def _file_under(path: str, files: dict[str, Route]) -> Route | None:
 
 
 def _collision(route: Route, other: Route, report: Report) -> None:
+    """Report two routes that want one file (or a file and a folder). The writer's file is blamed
+    and the other named, with its line; when both are articles or pages, both files are told."""
     blame, named = (route, other) if route.fix or not other.fix else (other, route)
     where = blame.source if blame.fix else "config.yaml"
     fix = blame.fix or "give the section another slug in config.yaml"
-    if fix == named.fix == SLUG_FIX:
+    both = fix == named.fix == SLUG_FIX
+    if both:
         fix = fix.replace("give it", "give one of them")
-    if urls.output_path(blame.url) == urls.output_path(named.url):
-        problem = f"URL {blame.url} is also the URL of {named.source}"
-    else:
-        problem = f"URL {blame.url} and {named.url} (from {named.source}) cannot both exist: one would be a folder"
-    report.error(where, f"{problem}; {fix}", *blame.line)
+    for one, two in [(blame, named), (named, blame)] if both else [(blame, named)]:
+        report.error(where if one is blame else one.source, f"{_clash(one, two)}; {fix}", *one.line)
+
+
+def _clash(route: Route, other: Route) -> str:
+    named = other.source + (f" (line {other.line[0]})" if other.line[0] > 1 else "")
+    if urls.output_path(route.url) == urls.output_path(other.url):
+        made = " (made from the file's name)" if route.fix == SLUG_FIX and route.line == (1, 1) else ""
+        return f"URL {route.url}{made} is also the URL of {named}"
+    return f"URL {route.url} and {other.url} (from {named}) cannot both exist: one would be a folder"

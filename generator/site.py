@@ -8,14 +8,17 @@ import heapq
 import html
 import math
 import posixpath
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
+from urllib.parse import unquote
 
 from . import markup, urls
 from .config import Config
 from .diagnostics import Report, did_you_mean
+from .gfm import RESERVED_IDS
 from .model import Article, Author, Page, StaticFile
 from .parallel import each
 
@@ -57,24 +60,30 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
              static: list[StaticFile], options: Options, report: Report, broken: frozenset[str] = frozenset()) -> Site:
     """Resolve references and group articles; problems go to `report`.
 
-    `broken` names the sources that could not be read (already reported):
-    references to them are not reported again.
+    `broken` names the sources that have errors of their own (already reported): those that
+    could be read are still checked for their references (authors, section, photo, links), so
+    that one run reports every problem, and are then left out. References to them are not
+    reported again.
     """
-    authors_by_id = {a.id: a for a in sorted(authors, key=lambda a: a.id)}
+    readable = {a.id: a for a in sorted(authors, key=lambda a: a.id)}
+    authors_by_id = {ident: a for ident, a in readable.items() if a.source not in broken}
     files = {f.source: f.url for f in static}
-    for author in authors_by_id.values():
+    for author in readable.values():
         _check_photo(author.source, author.photo, {}, files, report)
     chosen, notices, left_out = _publishable(articles, options)
     due = min((a.date.timestamp() for a in articles if not a.draft and a.date > options.now), default=None)
-    unreadable = {_file_id(path) for path in broken}
+    unreadable = {_file_id(path) for path in broken if "/authors/" in path}
     known = _author_ids(authors_by_id)
     resolved = [_resolve(config, a, authors_by_id, known, unreadable, files, report) for a in chosen]
     resolved.sort(key=lambda a: (-a.date.timestamp(), a.url))
+    pages = [replace(p, url=urls.page_url(p.slug)) for p in pages]
     targets = link_targets(resolved, pages, authors_by_id, files)
     missing = {**left_out, **{path: None for path in broken}}
-    resolved = [_with_body(a, resolve_links(a.body, a, targets, missing, report)) for a in resolved]
-    pages = [replace(p, url=urls.page_url(p.slug), body=resolve_links(p.body, p, targets, missing, report))
-             for p in pages]
+    anchors = Anchors(resolved, pages)
+    resolved = [_with_body(a, resolve_links(a.body, a, targets, missing, report, anchors)) for a in resolved]
+    pages = [replace(p, body=resolve_links(p.body, p, targets, missing, report, anchors)) for p in pages]
+    resolved = [a for a in resolved if a.source not in broken]
+    pages = [p for p in pages if p.source not in broken]
     tag_names = _tag_names(resolved, report)
     site = Site(config, resolved, authors_by_id, pages, static, tag_names, notices=notices,
                 due=None if options.future else due)
@@ -166,7 +175,7 @@ def _check_photo(source: str, photo, lines: dict, files: dict[str, str], report:
 
 
 def link_targets(articles: list[Article], pages: list[Page], authors: dict[str, Author],
-             files: dict[str, str]) -> dict[str, str]:
+                 files: dict[str, str]) -> dict[str, str]:
     """Every source file a link may name, with its URL."""
     targets = dict(files)
     targets.update({a.source: a.url for a in articles})
@@ -175,26 +184,77 @@ def link_targets(articles: list[Article], pages: list[Page], authors: dict[str, 
     return targets
 
 
+ANCHOR = re.compile(r"""\bid=["']([^"']+)["']""")  # (raw HTML's <a name> is made an id: markup.py)
+IN_PAGE_LINK = re.compile(r"""\bhref=["']#([^"']+)["']""")
+
+
+class Anchors:
+    """The ids in each article's and page's body, found when a link's #fragment needs them."""
+
+    def __init__(self, articles: list[Article], pages: list[Page]) -> None:
+        self.bodies = {item.source: item.body for item in [*articles, *pages]}
+        self.found: dict[str, set[str]] = {}
+
+    def has(self, source: str) -> bool:
+        return source in self.bodies
+
+    def of(self, source: str) -> set[str]:
+        if source not in self.found:
+            self.found[source] = set(ANCHOR.findall(self.bodies[source])) | RESERVED_IDS
+        return self.found[source]
+
+
 def resolve_links(body: str, source: Article | Page, targets: dict[str, str], missing: dict[str, str | None],
-           report: Report) -> str:
-    """Link markers replaced by URLs; links to files that are missing or left out are errors."""
+                  report: Report, anchors: Anchors | None = None) -> str:
+    """Link markers replaced by URLs; links to files that are missing or left out are errors, and
+    a #fragment that names no heading (or other id) in its article or page is a warning."""
+    folder = posixpath.dirname(source.source)
+    lines = source.lines.get("links", {})
+
     def swap(match) -> str:
-        target = html.unescape(match.group(1))
-        if target in targets:
-            return targets[target]
-        folder = posixpath.dirname(source.source)
+        target, rest = html.unescape(match.group(1)), match.group(2)
         written = posixpath.relpath(target, folder)
-        line = source.lines.get("links", {}).get(target, (1, 1))
+        if target in targets:
+            if anchors and "#" in rest and anchors.has(target):
+                fragment = rest.split("#", 1)[1]
+                _check_fragment(source, written, fragment, anchors.of(target),
+                                lines.get(f"{target}#{fragment}", lines.get(target, (1, 1))), report)
+            return targets[target] + rest
+        line = lines.get(target, (1, 1))
+        written = source.lines.get("written", {}).get(target, written)
         if target in missing:
             if missing[target]:  # None: the target could not be read, and says so itself
                 report.error(source.source, f'link to "{written}", which is {missing[target]} and is not '
                              "published in this build", *line)
         else:
             report.error(source.source, f'link to "{written}", which does not exist'
-                         f"{_closest_link(target, folder, targets)}", *line)
+                         f"{_web_address(written) or _closest_link(target, folder, targets)}", *line)
         return "#"
 
+    if anchors and 'href="#' in body and anchors.has(source.source):
+        for fragment in dict.fromkeys(IN_PAGE_LINK.findall(body)):
+            _check_fragment(source, "", fragment, anchors.of(source.source), lines.get("#" + fragment, (1, 1)),
+                            report)
     return markup.MARKER.sub(swap, body) if "@@source:" in body else body
+
+
+def _check_fragment(source: Article | Page, written: str, fragment: str, ids: set[str], line: tuple[int, int],
+                    report: Report) -> None:
+    """A warning for a #fragment that names no id on its page (the target file, or this one)."""
+    if fragment in ids or unquote(fragment) in ids:
+        return
+    page = "this article" if isinstance(source, Article) else "this page"
+    hint = did_you_mean(fragment, ids - RESERVED_IDS).replace(' "', ' "#', 1)
+    report.warning(source.source, f'link to "{written}#{fragment}": {"that file" if written else page} has no '
+                   f'heading or other id "{fragment}"{hint}', *line)
+
+
+def _web_address(written: str) -> str:
+    """A hint for a link meant as a web address, written with something before it: `(https://x.org)`."""
+    found = re.search(r"https?://|www\.", written)
+    if not found or found.start() == 0:
+        return ""
+    return f'; for a web address, start the link with "{found.group(0)}"'
 
 
 def _closest_link(target: str, folder: str, targets: dict[str, str]) -> str:

@@ -108,7 +108,10 @@ def feed_entry(site: Site, index: int) -> dict:
 
 
 def absolute_links(config: Config, body: str, page: str) -> str:
-    """Root-relative and in-page (#fn:1) links made absolute, as feed readers need."""
+    """Root-relative, protocol-relative (//host/x) and in-page (#fn-1) links made absolute, as feed
+    readers need (a feed has no page whose address they could be read against)."""
+    scheme = config.base_url.split(":", 1)[0]
+    body = re.sub(r'(href|src)="//', lambda m: f'{m.group(1)}="{scheme}://', body)
     body = re.sub(r'(href|src)="/(?!/)', lambda m: f'{m.group(1)}="{config.base_url}/', body)
     return body.replace('href="#', f'href="{page}#')
 

@@ -12,6 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_EPOCH = "1795000000"  # 2026-11-19: builds in tests must not depend on the clock
+# A frozen copy of the repository's own site (config.yaml and content/): golden output and exact
+# counts come from it, so that writers committing articles to content/ never break the tests.
+EXAMPLE = "tests/sites/example"
 
 
 def pytest_addoption(parser):
@@ -119,10 +122,11 @@ def site(tmp_path):
     return make
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The newsroom command in a subprocess, as CI and writers run it."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "CI")}
-    environment["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, clock: bool = False) -> subprocess.CompletedProcess:
+    """The newsroom command in a subprocess, as CI and writers run it; at a fixed time unless `clock`."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "CI", "SOURCE_DATE_EPOCH")}
+    if not clock:
+        environment["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=600)

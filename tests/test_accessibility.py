@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.browser import chromium, require_browser, static_server
-from tests.conftest import ROOT, run_cli
+from tests.conftest import EXAMPLE, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/page/2/", "/think-tanks/reinvigorating-diplomacy-north-korea/", "/health/rural-hospitals-telehealth/",
@@ -23,7 +23,7 @@ def site(tmp_path_factory):
     if not AXE.is_file():
         pytest.skip("axe-core is not installed: run `npm install`")
     out = tmp_path_factory.mktemp("a11y") / "out"
-    result = run_cli("build", ".", "-o", str(out), "--drafts", "--future")
+    result = run_cli("build", EXAMPLE, "-o", str(out), "--drafts", "--future")
     assert result.returncode == 0, result.stderr
     with static_server(out) as base, chromium() as browser:
         yield base, browser

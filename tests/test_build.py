@@ -5,14 +5,14 @@ import shutil
 
 import pytest
 
-from tests.conftest import DRAFT_AND_SCHEDULED, ROOT, TYPO, run_cli, tree
+from tests.conftest import DRAFT_AND_SCHEDULED, EXAMPLE, ROOT, TYPO, run_cli, tree
 
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     """The example site, built once through the CLI."""
     out = tmp_path_factory.mktemp("example") / "out"
-    result = run_cli("build", ".", "-o", str(out))
+    result = run_cli("build", EXAMPLE, "-o", str(out))
     assert result.returncode == 0, result.stderr
     return out, result
 
@@ -80,15 +80,15 @@ Text {n}.
 def test_builds_are_deterministic(tmp_path, example):
     out, _ = example
     again = tmp_path / "again"
-    assert run_cli("build", ".", "-o", str(again)).returncode == 0
+    assert run_cli("build", EXAMPLE, "-o", str(again)).returncode == 0
     assert tree(again) == tree(out)
 
 
 def test_a_second_build_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    run_cli("build", ".", "-o", str(out))
+    run_cli("build", EXAMPLE, "-o", str(out))
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    result = run_cli("build", ".", "-o", str(out))
+    result = run_cli("build", EXAMPLE, "-o", str(out))
     assert "(0 files written, 0 removed)" in result.stdout
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
@@ -205,9 +205,9 @@ We are.
 
 
 def test_example_site_folder_is_untouched_by_a_build_elsewhere(tmp_path):
-    before = tree(ROOT / "content")
-    run_cli("build", ".", "-o", str(tmp_path / "o"))
-    assert tree(ROOT / "content") == before
+    before = tree(ROOT / EXAMPLE / "content")
+    run_cli("build", EXAMPLE, "-o", str(tmp_path / "o"))
+    assert tree(ROOT / EXAMPLE / "content") == before
     shutil.rmtree(tmp_path / "o")
 
 
@@ -304,3 +304,82 @@ Body of story {n}, *with emphasis*, and a [link](story-{(n + 1) % 120}.md).
     assert run_cli("build", str(copy)).returncode == 0  # no cache: every page rendered
     assert tree(root / "output") == tree(copy / "output")
 
+
+
+LINKS = """
+-- content/articles/2021/second.md --
+---
+title: Second Story
+date: 2021-04-03
+author: kate-michael
+---
+Write to <tips@example.org>, call [the desk](tel:+12025550100) or see [the first](first.md#top-story),
+[the first again][first], <a href="first.md">in HTML</a>, [the chart](../../files/my%20chart.pdf?v=2),
+[the notes](../../files/notes-café.txt) and ![a chart](../../files/chart.png "Turnout").
+
+## Background
+
+As [above](#background), and https://example.org/data for the data.
+
+[first]: first.md
+-- content/articles/2021/first.md --
+---
+title: First Story
+date: 2021-04-02 09:30
+author: kate-michael
+---
+## Top story
+
+The first paragraph.
+-- content/files/my chart.pdf --
+pdf
+-- content/files/notes-café.txt --
+notes
+-- content/files/chart.png --
+png
+"""
+
+
+def test_links_of_every_form_resolve(site):
+    root = site(LINKS)
+    result = run_cli("build", str(root), "--strict")
+    assert result.returncode == 0, result.stderr
+    page = (root / "output/news/second/index.html").read_text()
+    for needle in ['href="mailto:tips@example.org">tips@example.org</a>', 'href="tel:+12025550100"',
+                   'href="/news/first/#top-story"', 'href="/news/first/">the first again',
+                   '<a href="/news/first/">in HTML', 'href="/files/my%20chart.pdf?v=2"',
+                   'href="/files/notes-caf%C3%A9.txt"', 'src="/files/chart.png"', 'href="#background"',
+                   '<h2 id="background">', 'href="https://example.org/data"']:
+        assert needle in page, needle
+
+
+def test_a_missing_link_target_is_an_error_at_its_line(site):
+    root = site(LINKS.replace("first.md#top-story", "frist.md#top-story").replace("#background)", "#backgrond)"))
+    result = run_cli("check", str(root))
+    assert result.returncode == 1
+    assert 'content/articles/2021/second.md:6:83: error: link to "frist.md#top-story", which does not exist ' \
+           '(did you mean "first.md"?)' in result.stderr
+    assert 'content/articles/2021/second.md:12:12: warning: link to "#backgrond": this article has no heading or ' \
+           'other id "backgrond" (did you mean "#background"?)' in result.stderr
+
+
+def test_editorial_warnings_fail_a_strict_build(site):
+    root = site("""
+-- content/articles/2021/second.md --
+---
+title: Second Story
+date: 2021-04-03
+author: kate-michael
+---
+# A second headline
+
+#### Too deep
+
+![](../../images/x.png)
+-- content/images/x.png --
+png
+""")
+    result = run_cli("check", str(root))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("warning:") == 3
+    assert run_cli("check", str(root), "--strict").returncode == 1

@@ -2,7 +2,7 @@
 
 import shutil
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import EXAMPLE, ROOT, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"
 TEXT = {".html", ".xml", ".txt", ".css", ".svg"}  # files published as is are only listed, not copied
@@ -19,7 +19,7 @@ def listing(root):
 
 def test_example_site_matches_golden(tmp_path, request):
     out = tmp_path / "out"
-    result = run_cli("build", ".", "-o", str(out))
+    result = run_cli("build", EXAMPLE, "-o", str(out))
     assert result.returncode == 0, result.stderr
     built = snapshot(out)
     files = "\n".join(listing(out)) + "\n"

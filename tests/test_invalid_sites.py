@@ -160,11 +160,11 @@ def test_github_actions_annotations(tmp_path):
 
 
 def test_github_actions_annotation_for_a_whole_file_problem():
-    result = run("check", site_arg("duplicate-url"), env={"GITHUB_ACTIONS": "true"})
+    result = run("check", site_arg("impossible-date-in-file-name"), env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
     [annotation] = result.stdout.splitlines()
-    assert annotation.startswith(
-        "::error file=tests/sites/invalid/duplicate-url/content/articles/2021/budget-talks.md::")
+    assert annotation.startswith("::error file=tests/sites/invalid/impossible-date-in-file-name/content/articles/"
+                                 "2021/2021-02-30-new-approach.md::")
     assert ",line=" not in annotation
 
 

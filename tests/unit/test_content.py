@@ -61,14 +61,14 @@ def test_date_from_the_file_name():
                                           ("2021-04-02", "as a date; put it in quotes: title: \"2021-04-02\"")])
 def test_title_is_text_not_coerced(value, words):
     article, problems = read(front(title=value))
-    assert article is None
+    assert article.title == ""  # made all the same, so that the site checks its references too
     assert problems[0][:3] == (2, 1, ERROR) and words in problems[0][3]
 
 
 def test_missing_fields_and_bad_dates_are_all_reported():
     article, problems = read("---\nsection: news\ndate: 2021-02-30\n---\nx\n")
     messages = " | ".join(p[3] for p in problems)
-    assert article is None
+    assert article.date.year == 1970  # a stand-in: the build fails on the errors
     assert '"title" is required' in messages and "not a real date" in messages and "needs an author" in messages
 
 
@@ -92,7 +92,7 @@ def test_photo_without_alt_warns_and_bare_src_works():
 @pytest.mark.parametrize("slug", ["../../etc", "a/b"])
 def test_slug_cannot_leave_its_folder(slug):
     article, problems = read(front(slug=f'"{slug}"'))
-    assert article is None and "must not contain" in problems[0][3]
+    assert article.slug == "" and "must not contain" in problems[0][3]
 
 
 @pytest.mark.parametrize("raw, words, line", [

@@ -9,7 +9,9 @@ NY = ZoneInfo("America/New_York")
 
 
 @pytest.mark.parametrize("value", ["2021-04-02 09:30", "2021-04-02T09:30:00-04:00", "2021-04-02T13:30:00Z",
-                                   "2021-04-02 09:30:00 -4", datetime(2021, 4, 2, 9, 30)])
+                                   "2021-04-02 09:30:00 -4", datetime(2021, 4, 2, 9, 30),
+                                   # as YAML allows and archives have them: one-digit month, day and hour
+                                   "2021-4-2 9:30", "2021-04-02 9:30:00 -0400", "2021-04-02T9:30:00-04:00"])
 def test_every_form_gives_the_same_moment(value):
     assert dates.parse(value, NY) == datetime(2021, 4, 2, 9, 30, tzinfo=NY)
 

@@ -33,10 +33,10 @@ def author(ident, name):
 AUTHORS = [author("kate", "Kate Michael"), author("alexa", "Alexa Hornbeck")]
 
 
-def assemble(articles, static=(), **options):
+def assemble(articles, static=(), broken=frozenset(), **options):
     report = Report()
     built = site_mod.assemble(CONFIG, list(articles), AUTHORS, [], list(static),
-                              site_mod.Options(NOW, **options), report)
+                              site_mod.Options(NOW, **options), report, broken)
     return built, [d.format() for d in report.sorted()]
 
 
@@ -77,12 +77,32 @@ def test_drafts_and_scheduled_are_left_out_with_a_notice():
 
 
 def test_links_to_sources_become_urls_and_missing_ones_are_errors():
-    items = [article("a", body="See [b](b.md#x) and [gone](gone.md) and ![p](../images/p.jpg)"), article("b")]
+    items = [article("a", body="See [b](b.md#x) and [gone](gone.md) and ![p](../images/p.jpg)"),
+             article("b", body="## X\n\nText.")]
     static = [StaticFile("content/images/p.jpg", "/images/p.jpg", "/dev/null")]
     built, problems = assemble(items, static)
     body = next(a.body for a in built.articles if a.slug == "a")
     assert 'href="/news/b/#x"' in body and 'src="/images/p.jpg"' in body
     assert problems == ['content/articles/a.md:6:28: error: link to "gone.md", which does not exist']
+
+
+def test_fragments_must_name_an_id_on_their_page():
+    items = [article("a", body="[b](b.md#methods), [b](b.md#method), [here](#results), [gone](#result)\n\n"
+                                "## Results\n\nSee[^1].\n\n[^1]: A note; [back](#fnref-1), [top](#top)."),
+             article("b", body="## Methods\n\nText.")]
+    _, problems = assemble(items)
+    assert problems == [
+        'content/articles/a.md:6:24: warning: link to "b.md#method": that file has no heading or other id "method"'
+        ' (did you mean "#methods"?)',
+        'content/articles/a.md:6:63: warning: link to "#result": this article has no heading or other id "result"'
+        ' (did you mean "#results"?)']
+
+
+def test_a_file_with_errors_still_has_its_references_checked():
+    broken = article("a", body="[gone](gone.md)", section="helth", author="kathe")
+    _, problems = assemble([broken], broken=frozenset({broken.source}))
+    assert [p.split(": ", 2)[2][:20] for p in problems] == ['unknown author "kath', 'unknown section "hel',
+                                                           'link to "gone.md", w']
 
 
 def test_missing_photo():

@@ -8,6 +8,7 @@ article edited, an old one deleted; the copy must pass the same checks."""
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def test_a_writers_day_keeps_the_site_valid(tmp_path):
     authors = sorted(p.stem for p in (site / "content/authors").glob("*.md"))
     if not authors:
         pytest.skip("the site has no author profiles")
-    made = run_cli("new", "Another story", "--author", authors[0], "--site", str(site), clock=True)
+    title = f"A day in the newsroom {secrets.token_hex(4)}"  # a headline no committed article has
+    made = run_cli("new", title, "--author", authors[0], "--site", str(site), clock=True)
     assert made.returncode == 0, made.stderr
     new = site / made.stdout.strip()
     text = new.read_text(encoding="utf-8").replace("draft: true\n", "")

@@ -102,6 +102,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     renderer = Renderer(site_dir, site_dir / config.layouts_dir, saved / "templates" if saved else None)
     templates_ok = renderer.check(report)
     sources = discover(site_dir, config.content_dir, renderer.folders)
+    report.extend(sources.problems)
     for path in sources.ignored:
         report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
     cache = cache if cache is not None else Cache()
@@ -115,7 +116,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         cache.saved_aside()
         return result
     result.routes, result.renderer = routes, renderer
-    result.common = common_key(site, layouts_key(renderer.folders))
+    result.common = common_key(site, layouts_key(renderer.folders, site_dir))
     result.prints = article_fingerprints(site)
     done("keys")
     output = str(result.output.resolve())

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from . import __version__
 from .model import Article
-from .writer import Link
+from .sources import walk
+from .writer import Link, file_stats
 
 
 def digest(*parts: bytes | str) -> bytes:
@@ -92,13 +93,14 @@ def route_key(route, prints: tuple[list[bytes], list[bytes]], common: bytes) -> 
                   b"|", *(teaser[i] for i in route.shows))
 
 
-def layouts_key(folders: list[Path]) -> bytes:
-    """A digest of every template the renderer may load, in lookup order."""
+def layouts_key(folders: list[Path], site: Path) -> bytes:
+    """A digest of every template the renderer may load, in lookup order (links that lead out of
+    the site are left out: the build reports them, and never reads what they point at)."""
     parts: list[bytes | str] = [GENERATOR]
     for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "static" not in path.relative_to(folder).parts:
-                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+        for rel in walk(folder, site if site in folder.parents else folder):
+            if not rel.startswith("static/"):
+                parts += [rel, (folder / rel).read_bytes()]
     return digest(*parts)
 
 
@@ -258,26 +260,6 @@ class Manifest:
         if inputs != self.inputs or (self.due is not None and now >= self.due):
             return False
         return self.outputs == file_stats(output)
-
-
-def file_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """(size, mtime) of every file below root, by root-relative path; links to folders are skipped,
-    as os.walk skips them. One stat per file: the folders are told from files by their entries."""
-    stats: dict[str, tuple[int, int]] = {}
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir():
-                    if not entry.is_symlink():
-                        walk(entry.path, f"{prefix}{entry.name}/")
-                    continue
-                info = entry.stat()
-                stats[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
-
-    if root.is_dir():
-        walk(str(root), "")
-    return stats
 
 
 def inputs_key(options: tuple, site: Path, folders: list[Path]) -> bytes:

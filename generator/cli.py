@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from . import build as build_mod
-from .diagnostics import ERROR, Diagnostic, Report
+from .cache import FOLDER as CACHE
+from .diagnostics import ERROR, Diagnostic, Report, printable, rel
+from .lock import site_lock
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the site, rebuilding on every change")
     serve.add_argument("site", nargs="?", default=".")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=port_number, default=8000, help="port to listen on (default 8000; "
+                       "the next free one if it is taken)")
     serve.add_argument("--poll", action="store_true", help="poll for changes (network and container mounts)")
 
     new = commands.add_parser("new", help="start a new article (a draft)")
@@ -47,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--section", help="a section slug or title from config.yaml")
     new.add_argument("--tags", help="comma-separated tags")
     return top
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,10 +82,18 @@ def run_build(args, site: Path) -> int:
     writing = args.command == "build"
     quiet = getattr(args, "quiet", False)
     output = Path(args.output).resolve() if getattr(args, "output", None) else None
-    result = build_mod.build(
-        site, output=output, drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
-        strict=args.strict, base_url=getattr(args, "base_url", None), write_files=writing,
-        progress=None if quiet else terminal_progress())
+    options = dict(output=output, drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
+                   strict=args.strict, base_url=getattr(args, "base_url", None), write_files=writing,
+                   progress=None if quiet else terminal_progress())
+    try:
+        with site_lock(site / CACHE, lambda text: print(f"newsroom: {text}", file=sys.stderr)) if writing \
+                else nullcontext():
+            result = build_mod.build(site, **options)
+    except OSError as exc:  # a full disk, a read-only or forbidden folder: the output is as it was
+        clear_progress()
+        where = rel(Path(exc.filename), site) if exc.filename else "."
+        print(f"{printable(where)}: error: cannot write the site: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERRORS
     clear_progress()
     if getattr(args, "timings", False):
         for stage, seconds in result.timings.items():
@@ -85,8 +103,8 @@ def run_build(args, site: Path) -> int:
         return EXIT_ERRORS
     if not quiet:
         for notice in result.notices:
-            print(f"note: {notice}", file=sys.stderr)
-        print(summary_line(result, writing))
+            print(f"note: {printable(notice)}", file=sys.stderr)
+        print(printable(summary_line(result, writing)))
     return EXIT_OK
 
 

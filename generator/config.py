@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import yamldoc
 from .diagnostics import Report, did_you_mean
+from .paths import inside_site
 
 PERMALINK_TOKENS = {"section", "slug", "year", "month", "day"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -54,6 +56,10 @@ COUNTS = {"per_page", "feed_size", "related"}
 def load(site: Path, report: Report, base_url: str | None = None) -> Config | None:
     """Read SITE/config.yaml; None when it has errors (all reported)."""
     path = site / "config.yaml"
+    if path.is_symlink() and not inside_site(site, path):
+        report.error("config.yaml", f'a symbolic link to "{os.readlink(path)}", outside the site folder, '
+                     "which a build never reads; put a copy in the site instead")
+        return None
     if not path.is_file():
         report.error("config.yaml", "no config.yaml in the site folder; it needs at least title and base_url")
         return None

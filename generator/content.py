@@ -98,6 +98,10 @@ def split(path: str, raw: bytes, content_dir: str = "content") -> Source:
     if not text.strip():
         raise fail("the file is empty; an article needs front matter (title, author, date) and a body")
     text = text.replace("\r\n", "\n")
+    bad = yamldoc.control_character(text)
+    if bad:
+        raise fail(f"the control character {bad[2]}, which no page or feed may hold (feed readers refuse "
+                   "the whole feed); remove it", bad[0], bad[1])
     if not re.match(r"---[ \t]*\n", text):
         raise fail('no front matter: the file must start with a line "---", then YAML fields, then "---"')
     closing = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
@@ -159,6 +163,7 @@ def read_article(path: str, raw: bytes, reader: Reader) -> tuple[Article | None,
     if date and updated and updated < date:
         src.error("updated", f"updated ({dates.iso(updated)}) is before the date ({dates.iso(date)})")
     body, links = converter.convert(src.body, path)
+    _unsafe_links(src, converter.unsafe)
     src.problems += editorial.check(path, src.body, src.body_line, body)
     dateline = src.text("dateline")
     body = markup.with_dateline(body, dateline)
@@ -185,6 +190,9 @@ def read_author(path: str, raw: bytes, reader: Reader) -> tuple[Author | None, l
     for label, url in links.items():
         if not isinstance(url, str):
             src.error("links", f'link "{label}" must be a URL in text')
+        elif markup.is_unsafe_url(url):
+            src.error(f"links.{label}", f'link "{label}" is a script or data URL ({url[:30]}…), which a page '
+                      "must not link to; give a web address")
     bio, _ = converter.convert(src.body, path)
     ident = posixpath.basename(path)[:-3]
     if slugify(ident) != ident:
@@ -205,6 +213,7 @@ def read_page(path: str, raw: bytes, reader: Reader) -> tuple[Page | None, list[
     src.unknown_keys(PAGE_KEYS)
     title = src.text("title", required=True)
     body, links = converter.convert(src.body, path)
+    _unsafe_links(src, converter.unsafe)
     src.problems += editorial.check(path, src.body, src.body_line, body)
     name = posixpath.basename(path)[:-3]
     page = Page(source=path, title=title or "", slug=_slug(src, name), body=body,
@@ -318,6 +327,9 @@ def _photo_src(src: Source, value: str) -> tuple[str, str | None] | None:
     """(URL, content file) for a photo: remote URLs have no file; None for a file outside content/."""
     if re.match(r"^(https?:)?//", value):
         return value, None
+    if markup.is_unsafe_url(value) or re.match(r"^[a-zA-Z][\w+.-]*:", value):
+        src.error("photo", f'photo "{value[:40]}" must be a file under {src.content_dir}/ or an http(s) address')
+        return None
     if value.startswith("/"):
         local = posixpath.normpath(src.content_dir + unquote(value))
     else:
@@ -358,6 +370,15 @@ def _mapping(src: Source, key: str) -> dict:
 # How a link's target stands in Markdown and HTML: [x](target), [x](target "title"), [x]: target,
 # <target>, href="target"...; the first form found places the link.
 LINK_FORMS = [("](", ")"), ("](", " "), ("]: ", ""), ("<", ">"), ('="', '"'), ("='", "'"), ("=", "")]
+
+
+def _unsafe_links(src: Source, unsafe: list[str]) -> None:
+    for value in dict.fromkeys(unsafe):
+        at = src.body.find(value)
+        line = (src.body_line + src.body.count("\n", 0, at), at - src.body.rfind("\n", 0, at)) if at >= 0 \
+            else (src.body_line, 1)
+        src.problems.append(Diagnostic(src.path, *line, ERROR, f'a link to "{value[:40]}", a script or data '
+                                       "URL, which an article must not hold; link to a web address or a file"))
 
 
 def _link_lines(src: Source, links: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,20 +21,21 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        where = self.path or "."
+        where = printable(self.path or ".")
         if self.line:
             where += f":{self.line}:{self.col or 1}"
-        return f"{where}: {self.severity}: {self.message}"
+        return f"{where}: {self.severity}: {printable(self.message)}"
 
     def annotation(self) -> str:
-        """The GitHub Actions workflow command for this problem."""
+        """The GitHub Actions workflow command for this problem (its values escaped as GitHub's
+        toolkit does, so that no file name or message can end the command or start another)."""
         kind = "error" if self.severity == ERROR else "warning"
-        loc = f"file={self.path}"
+        loc = f"file={_property(printable(self.path))}"
         if self.line:
             loc += f",line={self.line}"
             if self.col:
                 loc += f",col={self.col}"
-        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        text = printable(self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::{kind} {loc}::{text}"
 
 
@@ -61,6 +63,23 @@ class Report:
     def sorted(self) -> list[Diagnostic]:
         """Unique diagnostics, by file and line, so output is stable."""
         return sorted(set(self.items))
+
+
+# Characters that would act on a terminal or a log rather than show: controls (a newline could
+# forge a line of CI output, an escape sequence drive the terminal) and the invisible marks that
+# reorder text. Messages quote writers' values, so each is shown as its code instead.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print in a terminal or a CI log: "a\\nb" for a newline, "\\x1b" for an escape."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: {"\n": "\\n", "\r": "\\r"}.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+
+
+def _property(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -93,7 +93,7 @@ class _RewriteRaw(Postprocessor):
     def _attribute(self, attribute: re.Match) -> str:
         quoted = attribute.group(2)
         value = html.unescape(quoted.strip("\"'"))
-        rewritten = self.converter.rewrite(value)
+        rewritten = self.converter.rewrite(value, raw=True)
         if rewritten == value:
             return attribute.group(0)
         return f'{attribute.group(1)}"{html.escape(rewritten)}"'
@@ -108,18 +108,24 @@ class Converter:
         self.md.postprocessors.register(_RewriteRaw(self.md, self), "newsroom_rewrite_raw", 35)  # before raw_html
         self.folder = ""
         self.links: list[tuple[str, str]] = []
+        self.unsafe: list[str] = []
 
     def convert(self, text: str, source: str) -> tuple[str, list[tuple[str, str]]]:
         """HTML for `text` from the file `source` (site-relative), and the
         relative links it makes: (as written, site-relative target)."""
         self.folder = posixpath.dirname(source)
-        self.links = []
+        self.links, self.unsafe = [], []
         self.md.reset()
         return self.md.convert(text), self.links
 
-    def rewrite(self, value: str) -> str:
+    def rewrite(self, value: str, raw: bool = False) -> str:
         """A link as written, or a marker when it is a relative path to a file: only those are
-        looked up (mailto:, tel:, //host, /root and #fragment links are left as they are)."""
+        looked up (mailto:, tel:, //host, /root and #fragment links are left as they are).
+        A script or data URL is refused (noted in `unsafe`), unless written in raw HTML: writers
+        embed charts and videos, and what raw HTML does is theirs to decide."""
+        if not raw and is_unsafe_url(value):
+            self.unsafe.append(value)
+            return "#"
         if value.startswith("#") and len(value) > 1:
             self.links.append((value, value))  # an in-page link: where it is, for a missing id
         if not is_file_path(value):
@@ -129,6 +135,16 @@ class Converter:
         self.links.append((value, target))
         return marker(target) + (f"?{parts.query}" if parts.query else "") \
             + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+def is_unsafe_url(value: str) -> bool:
+    """Whether a URL would run a script or carry a document of its own: browsers read the scheme
+    without the spaces and controls a writer (or an attacker) may put in it (`java\tscript:`)."""
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", value[:40]).lower()
+    return squeezed.startswith(UNSAFE_SCHEMES)
 
 
 def is_file_path(value: str) -> bool:

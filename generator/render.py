@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from pathlib import Path
@@ -91,6 +92,27 @@ def _compiled_templates(folder: Path) -> jinja2.BytecodeCache:
     return jinja2.FileSystemBytecodeCache(str(folder), f"{GENERATOR}-%s.cache")
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Templates from the site's layouts, then the defaults; never through a link that leads out of
+    the site (or out of the default layouts): such a template is as good as missing."""
+
+    def __init__(self, folders: list[Path], site: Path) -> None:
+        super().__init__([str(p) for p in folders])
+        site = site.resolve()
+        self.roots = {str(p): str(site if site in p.resolve().parents else p.resolve()) for p in folders}
+
+    def get_source(self, environment, template: str):
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = os.path.join(folder, *pieces)
+            if os.path.lexists(path):
+                real, root = os.path.realpath(path), self.roots[folder]
+                if real != root and not real.startswith(root + os.sep):
+                    raise jinja2.TemplateNotFound(template)
+                break
+        return super().get_source(environment, template)
+
+
 class Renderer:
     """Renders templates from the site's layouts, falling back file by file to the defaults."""
 
@@ -100,7 +122,7 @@ class Renderer:
         self.folders = layout_folders(layouts)
         self.env = _Environment(
             bytecode_cache=_compiled_templates(compiled) if compiled else None,
-            loader=jinja2.FileSystemLoader([str(p) for p in self.folders]),
+            loader=_Loader(self.folders, site_dir),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=_Undefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False,

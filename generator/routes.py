@@ -222,8 +222,10 @@ def _sitemaps(site: Site, routes: list[Route], common: dict) -> list[Route]:
 
 def _unique(routes: list[Route], report: Report) -> list[Route]:
     """Drop and report routes that would leave the output folder, or whose file another route
-    already makes (or needs as a folder); the writer's file is blamed, the other one named."""
+    already makes (or needs as a folder, or has as a folder); the writer's file is blamed, the
+    other one named."""
     files: dict[str, Route] = {}
+    folders: dict[str, Route] = {}  # every folder some route's file is in, with the first such route
     kept = []
     for route in routes:
         if not urls.is_safe(route.url):
@@ -231,13 +233,14 @@ def _unique(routes: list[Route], report: Report) -> list[Route]:
                          *route.line)
             continue
         path = urls.output_path(route.url)
-        other = files.get(path) or next((files[p] for p in _folders(path) if p in files), None)
-        if other is None:
-            other = _file_under(path, files)
+        parents = _folders(path)
+        other = files.get(path) or folders.get(path) or next((files[p] for p in parents if p in files), None)
         if other is not None:
             _collision(route, other, report)
             continue
         files[path] = route
+        for folder in parents:
+            folders.setdefault(folder, route)
         kept.append(route)
     return kept
 
@@ -247,17 +250,10 @@ def _folders(path: str) -> list[str]:
     return ["/".join(parts[: n + 1]) for n in range(len(parts))]
 
 
-def _file_under(path: str, files: dict[str, Route]) -> Route | None:
-    """A route whose file would sit inside `path`, if `path` became a file (rare: checked by prefix)."""
-    prefix = path + "/"
-    return next((r for p, r in files.items() if p.startswith(prefix)), None) if "." not in path.rsplit("/", 1)[-1] \
-        else None
-
-
 def _collision(route: Route, other: Route, report: Report) -> None:
     """Report two routes that want one file (or a file and a folder). The writer's file is blamed
     and the other named, with its line; when both are articles or pages, both files are told."""
-    blame, named = (route, other) if route.fix or not other.fix else (other, route)
+    blame, named = (route, other) if _blame_rank(route) >= _blame_rank(other) else (other, route)
     where = blame.source if blame.fix else "config.yaml"
     fix = blame.fix or "give the section another slug in config.yaml"
     both = fix == named.fix == SLUG_FIX
@@ -265,6 +261,14 @@ def _collision(route: Route, other: Route, report: Report) -> None:
         fix = fix.replace("give it", "give one of them")
     for one, two in [(blame, named), (named, blame)] if both else [(blame, named)]:
         report.error(where if one is blame else one.source, f"{_clash(one, two)}; {fix}", *one.line)
+
+
+def _blame_rank(route: Route) -> int:
+    """Who gives way in a collision: an alias (an old URL) first, then a slug, then a file published
+    as is; generated pages (sections, tags...) never, their URLs come from config.yaml or the tags."""
+    if route.template == "redirect.html":
+        return 3
+    return 2 if route.fix == SLUG_FIX else 1 if route.fix else 0
 
 
 def _clash(route: Route, other: Route) -> str:

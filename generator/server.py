@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import json
 import mimetypes
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -20,7 +22,7 @@ import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import build as build_mod
 from . import incremental
@@ -28,6 +30,7 @@ from .cache import FOLDER as cache_folder
 from .cache import Cache
 from .diagnostics import Diagnostic
 from .watch import Changes, watch
+from .writer import spare_of
 
 EVENTS = "/__newsroom/events"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".xml": "application/xml",
@@ -145,6 +148,7 @@ class Preview:
         with self.ready:
             self.ready.notify_all()
         shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(spare_of(self.root), ignore_errors=True)
 
 
 def _change_kind(changed: list[str]) -> dict:
@@ -165,17 +169,57 @@ def _print_build(seconds: float, stats, errors: list[Diagnostic]) -> None:
         print(f"[{stamp}] rebuilt in {seconds:.2f} s: {len(stats.changed)} files changed", file=sys.stderr)
 
 
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)  # the client went away
+
+
+def allowed_host(header: str | None, port: int, listening: str) -> bool:
+    """Whether a request's Host names this server: a loopback name, the --host given, or (when
+    listening on every address) an IP address. A page elsewhere can make a browser send requests
+    here under its own domain name, which resolves to 127.0.0.1 (DNS rebinding), and read drafts:
+    the name in Host is how such requests are told apart."""
+    if not header:
+        return False
+    parts = urlsplit(f"//{header}")
+    try:
+        name, given = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return False
+    if given not in (None, port):
+        return False
+    if name in LOOPBACK_NAMES or name == listening.lower().strip("[]"):
+        return True
+    if listening in ("0.0.0.0", "::", ""):
+        try:
+            ipaddress.ip_address(name)
+            return True
+        except ValueError:
+            return False
+    return False
+
+
 class Handler(BaseHTTPRequestHandler):
     preview: Preview  # set on the subclass made by make_server
     protocol_version = "HTTP/1.1"
+    timeout = 20  # seconds an idle connection is kept: idle clients cannot hold the server's threads
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal is for build results and errors
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except GONE:
+            self.close_connection = True
 
     def do_HEAD(self) -> None:
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        host, port = self.server.server_address[:2]
+        if not allowed_host(self.headers.get("Host"), port, host):
+            return self.send(HTTPStatus.MISDIRECTED_REQUEST, b"This preview answers only to its own address.\n",
+                             "text/plain; charset=utf-8", head)
         parts = urlsplit(self.path)
         if parts.path == EVENTS:
             return self.events(parts.query)
@@ -240,7 +284,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def events(self, query: str) -> None:
         """Server-sent events: one message per finished build after `since`."""
-        since = int(query.split("since=", 1)[1].split("&")[0]) if "since=" in query else self.preview.generation
+        given = parse_qs(query).get("since", [None])[0]
+        if given is not None and not given.isdigit():
+            return self.send(HTTPStatus.BAD_REQUEST, b"since must be a number\n", "text/plain; charset=utf-8", False)
+        since = int(given) if given is not None else self.preview.generation
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -270,6 +317,36 @@ def content_type(path: Path) -> str:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # a port in use must be found in use, so the next one is tried
+    most = 64  # connections served at once (each open tab holds one for its reload events)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.slots = threading.BoundedSemaphore(self.most)
+
+    def process_request(self, request, client_address) -> None:
+        """One thread per connection, up to `most`; past that, a short 503 and the door closed."""
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], GONE):  # a closed tab is not worth a traceback
+            super().handle_error(request, client_address)
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def make_server(preview: Preview, host: str, port: int, tries: int = 20) -> ThreadingHTTPServer:
@@ -285,6 +362,10 @@ def make_server(preview: Preview, host: str, port: int, tries: int = 20) -> Thre
 
 
 def serve(site: Path, host: str, port: int, poll: bool) -> int:
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"newsroom serve: warning: listening on {host}: drafts and scheduled articles can be read by "
+              "anyone who can reach this machine", file=sys.stderr)
+    signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl-C
     preview = Preview(site)
     preview.rebuild()
     try:

@@ -1,23 +1,41 @@
-"""Writing the built site: atomically, only files whose bytes changed, stale files removed.
+"""Writing the built site: the whole new site or none of it, only files whose bytes changed.
 
-Files are staged while the build still renders (by the workers that render
-them, into a staging folder beside the output) and renamed into place by
-`commit` once the whole build has succeeded; `abort` removes the staging
-folder, and the output was never touched. Staging is done where the bytes are,
-without threads: pages need not travel back to the main process, and no thread
-runs there when the workers are forked (forking beside threads is unsafe).
+How a build is put in place depends on the output folder:
+
+- **new** (absent or empty): the site is staged in a folder beside it, at its
+  final paths, and that folder is renamed into place.
+- **existing**: the new site is made in the output's *spare*, a second tree
+  beside it (`.output.spare/`) that shares every unchanged file with the output
+  through hard links, and the two folders are exchanged by one rename (Linux's
+  `renameat2(RENAME_EXCHANGE)`). Whoever looks, a reader or the next build
+  after a crash, sees the old site or the new one, whole. The old site is then
+  the spare, and the next build brings it up to date by changing only what
+  differs: the spare remembers what it holds in a small file of its own.
+- **a mount point**, or a system without that exchange: files are staged inside
+  the output and renamed one by one after a journal of the renames is written;
+  a build killed midway is finished by the next build before anything else.
+
+Unchanged files are never written (a hard link keeps their bytes and
+timestamps), so rsync and object-storage deploys send only what changed.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import os
+import pickle
 import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 Stat = tuple[int, int]  # (size, mtime_ns)
+JOURNAL = ".newsroom-journal"  # inside the output, while an in-place commit runs
+INSIDE_STAGING = ".newsroom-staging"  # inside the output, for in-place commits
+SPARE_STATE = ".newsroom-spare"  # inside the spare: what it holds
+PRIVATE = (JOURNAL, INSIDE_STAGING, SPARE_STATE)  # never part of the site
 
 
 @dataclass(frozen=True)
@@ -41,128 +59,302 @@ class WriteStats:
 class Transaction:
     """The files of one build, staged as they come and put in place at the end.
 
-    Into an output that does not exist yet (or is empty), files are staged in a
-    tree beside it, at their final paths, and the tree is renamed into place at
-    the end: one rename for the whole site. Into an existing output, only files
-    whose bytes changed are staged (as temp files) and renamed one by one.
-
-    `known` holds the (size, mtime) an earlier write left each file with: a file staged
-    as `current` (its bytes are those of that write) that is still as it was left is
-    not read again to be compared. A staged file may also be kept (hard-linked, or
-    copied where that fails) at a second path: the cache's copy of a page.
+    `known` holds the (size, mtime) an earlier write left each file with: a file staged as
+    `current` (its bytes are those of that write) that is still as it was left is not read again
+    to be compared. A staged file
+    may also be kept (hard-linked, or copied where that fails) at a second path: the cache's copy
+    of a page. Files may be staged in worker processes forked after the transaction began: they
+    call `put` and pass what it returns to `record` in this one.
     """
 
     def __init__(self, output: Path, known: dict[str, Stat] | None = None):
         self.root = str(output.resolve())
         self.known = known or {}
+        parent, name = os.path.dirname(self.root), os.path.basename(self.root)
+        os.makedirs(parent, exist_ok=True)
+        finish_interrupted(self.root)
+        for entry in os.listdir(parent):
+            if entry.startswith(f".{name}.staging-"):  # left by a build that was killed
+                shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
         self.staged: dict[str, tuple] = {}  # output-relative path -> what `put` did
-        # Beside the output, on its file system, so that a rename puts each file in place.
-        self.staging = f"{os.path.dirname(self.root)}/.{os.path.basename(self.root)}.staging-{os.getpid()}"
         self.fresh = not os.path.exists(self.root) or os.path.isdir(self.root) and not os.listdir(self.root)
-        os.makedirs(self.staging, exist_ok=True)
+        in_place = os.path.ismount(self.root) or _exchange is None
+        if self.fresh and not in_place:
+            self.mode, self.staging = "new", os.path.join(parent, f".{name}.staging-{os.getpid()}")
+            os.makedirs(self.staging)
+        elif in_place:
+            self.mode, self.staging = "in place", os.path.join(self.root, INSIDE_STAGING)
+            os.makedirs(self.staging, exist_ok=True)
+        else:
+            self.mode, self.staging = "spare", str(spare_of(Path(self.root)))
+        self.folder_links: list[str] = []  # links to folders in the output: left as they are
+        self.live = file_stats(Path(self.root), self.folder_links)  # the output as it is now
+        self.spare = _spare_state(self.staging) if self.mode == "spare" else None
 
     def stage(self, rel: str, content: bytes | Path | Link, current: bool = False, keep: str | None = None) -> None:
         self.staged[rel] = self.put(rel, content, current, keep)
 
     def put(self, rel: str, content: bytes | Path | Link, current: bool = False, keep: str | None = None) -> tuple:
-        """Stage a file now, in this process or in a worker forked after this transaction began (which
-        passes the outcome back to `record`). `current`: the bytes are those of the last write."""
+        """Stage a file now. `current`: its bytes are those of the file the output has, if that is
+        still as an earlier write left it. Returns (where it was staged, or None when the output
+        already holds these bytes; its stat; the kept copy's stat)."""
         target = os.path.normpath(os.path.join(self.root, rel))
         if not target.startswith(self.root + os.sep):  # urls.is_safe refused such URLs; this is the last guard
             raise ValueError(f"refusing to write outside the output folder: {rel}")
-        if self.fresh:
-            return self._put(os.path.join(self.staging, rel), content, keep, True)
+        if self.mode == "new":
+            return _put(os.path.join(self.staging, rel), content, keep, folders=True)
         trusted = self.known.get(rel) if current else None
-        temp = os.path.join(self.staging, hashlib.blake2b(rel.encode(), digest_size=16).hexdigest())
-        return self._stage(target, content, trusted, temp, keep)
+        now = _same(target, content, trusted)
+        if now is not None:
+            return None, now, _keep(target, keep)
+        if self.mode == "in place":
+            return _put(os.path.join(self.staging, hashlib.blake2b(rel.encode(), digest_size=16).hexdigest()),
+                        content, keep)
+        _dirty(self.staging)
+        path = os.path.join(self.staging, rel)
+        temp = f"{path}.{os.getpid()}.tmp"  # never written into: it may share its file with the output
+        _folder_for(path)
+        outcome = _put(temp, content, keep)
+        _replace(temp, path)
+        return path, *outcome[1:]
 
     def record(self, rel: str, outcome: tuple) -> None:
         """A file that `put` staged in another process."""
         self.staged[rel] = outcome
 
     def commit(self, remove_stale: bool = True) -> WriteStats:
-        """Put every staged file in place; without `remove_stale`, leave the other files alone."""
-        outcomes = self.staged
-        if self.fresh:
-            if not self.staged:
-                os.rmdir(self.staging)
-            else:
-                if os.path.isdir(self.root):
-                    os.rmdir(self.root)  # empty: the staged tree takes its place
-                os.rename(self.staging, self.root)
-            files = {rel: now for rel, (_, now, _) in outcomes.items()}
-            return WriteStats(written=len(files), files=files, changed=list(files), kept=_kept(outcomes))
-        written, files = [], {}
-        ready: set[str] = set()  # folders known to exist
-        for rel, (temp, now, _) in outcomes.items():
-            target = os.path.join(self.root, rel)
-            if temp is not None:
-                folder = os.path.dirname(target)
-                if folder not in ready:
-                    _make_folder(folder)
-                    ready.add(folder)
-                try:
-                    os.replace(temp, target)
-                except IsADirectoryError:  # a folder where the file must now be
-                    shutil.rmtree(target)
-                    os.replace(temp, target)
-                written.append(rel)
-            files[rel] = now
-        shutil.rmtree(self.staging, ignore_errors=True)
-        removed = remove_others(self.root, set(self.staged)) if remove_stale else []
+        """Put every staged file in place; without `remove_stale`, keep the output's other files too."""
+        kept = {rel: outcome[2] for rel, outcome in self.staged.items() if outcome[2] is not None}
+        if self.mode == "new":
+            if os.path.isdir(self.root):
+                os.rmdir(self.root)  # empty: the staged tree takes its place
+            os.rename(self.staging, self.root)
+            files = {rel: now for rel, (_, now, _) in self.staged.items()}
+            return WriteStats(written=len(files), files=files, changed=list(files), kept=kept)
+        if not remove_stale:  # the output's other files belong to the new site as they are
+            for rel, now in self.live.items():
+                self.staged.setdefault(rel, (None, now, None))
+        written = [rel for rel, (where, _, _) in self.staged.items() if where is not None]
+        removed = sorted(self.live.keys() - self.staged.keys())
+        if self.mode == "spare":
+            self._swap()
+        else:
+            self._in_place(written, removed)
+        files = {rel: now for rel, (_, now, _) in self.staged.items()}
         return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
-                          changed=written + removed, files=files, kept=_kept(outcomes))
+                          changed=written + removed, files=files, kept=kept)
 
     def abort(self) -> None:
-        """Forget every staged file: the output is as it was."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Forget every staged file: the output is as it was. (A spare that was written to is
+        brought up to date by the next build, which sees it no longer knows what it holds.)"""
+        if self.mode != "spare":
+            shutil.rmtree(self.staging, ignore_errors=True)
 
-    def _stage(self, target: str, content: bytes | Path | Link, trusted: Stat | None, temp: str,
-               keep: str | None) -> tuple[str | None, Stat, Stat | None]:
-        """(`temp` holding `content`, its stat, the kept copy's stat), or None for `temp` when
-        `target` holds `content` already."""
+    def _swap(self) -> None:
+        """Make the spare hold exactly the new site, then exchange it with the output."""
+        spare = self.spare if self.spare is not None else _walk_spare(self.staging)
+        _dirty(self.staging)
+        for rel, (where, now, _) in self.staged.items():
+            if where is None and spare.get(rel) != now:  # unchanged: the output's own file, linked
+                path = os.path.join(self.staging, rel)
+                _folder_for(path)
+                temp = f"{path}.{os.getpid()}.tmp"
+                _link_or_copy(os.path.join(self.root, rel), temp)
+                _replace(temp, path)
+                if os.path.lexists(temp):  # `path` was that very file already: rename does nothing then
+                    os.unlink(temp)
+        for rel in spare.keys() - self.staged.keys():
+            _remove(self.staging, rel)
+        for rel in self.folder_links:
+            link, path = os.readlink(os.path.join(self.root, rel)), os.path.join(self.staging, rel)
+            if not os.path.islink(path) or os.readlink(path) != link:
+                _folder_for(path)
+                _remove(self.staging, rel)
+                os.symlink(link, path)
+        _exchange(self.staging, self.root)
+        _dirtied.discard(self.staging)
+        _save_spare_state(self.staging, self.live)  # the spare is now the site as it was
+
+    def _in_place(self, written: list[str], removed: list[str]) -> None:
+        """Rename the staged files into the output, after writing down how (see finish_interrupted)."""
+        renames = [(self.staged[rel][0], rel) for rel in written]
+        _write_atomically(os.path.join(self.root, JOURNAL), pickle.dumps((renames, removed)))
+        finish_interrupted(self.root)
+
+
+def finish_interrupted(root: str) -> None:
+    """Finish an in-place commit that a killed build left halfway: its journal says what was left to do."""
+    journal = os.path.join(root, JOURNAL)
+    try:
+        with open(journal, "rb") as handle:
+            renames, removed = pickle.load(handle)
+    except FileNotFoundError:
+        return
+    for temp, rel in renames:
+        if os.path.exists(temp):
+            target = os.path.join(root, rel)
+            _folder_for(target)
+            _replace(temp, target)
+    for rel in removed:
+        _remove(root, rel)
+    os.unlink(journal)
+    shutil.rmtree(os.path.join(root, INSIDE_STAGING), ignore_errors=True)
+
+
+# The exchange of two folders in one step, where the system has it: Linux's renameat2.
+def _load_exchange():
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+
+    def exchange(a: str, b: str) -> None:
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+            code = ctypes.get_errno()
+            if code not in (errno.EINVAL, errno.ENOSYS, errno.EXDEV):
+                raise OSError(code, os.strerror(code), b)
+            _rename_three_times(a, b)  # a file system without the exchange
+    return exchange
+
+
+def _rename_three_times(spare: str, output: str) -> None:
+    """The exchange without renameat2: for a moment there is no output (the README says so)."""
+    aside = f"{spare}.old"
+    os.rename(output, aside)
+    os.rename(spare, output)
+    os.rename(aside, spare)
+
+
+_exchange = _load_exchange()
+
+
+def _spare_state(spare: str) -> dict[str, Stat] | None:
+    """What the spare holds, as its last build left it; None when unknown (or no spare yet: empty)."""
+    if not os.path.isdir(spare):
+        return {}
+    try:
+        with open(os.path.join(spare, SPARE_STATE), "rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _walk_spare(spare: str) -> dict[str, Stat]:
+    """What the spare holds, found by walking it (a file there with the output's size and time is
+    the output's own, linked: nothing else gives a file of the spare the time of one written there)."""
+    return file_stats(Path(spare))
+
+
+_dirtied: set[str] = set()  # spares whose state file this process (or its parent) removed
+
+
+def _dirty(spare: str) -> None:
+    """Before the spare changes: its state file would no longer be true."""
+    if spare in _dirtied:
+        return
+    try:
+        os.unlink(os.path.join(spare, SPARE_STATE))
+    except FileNotFoundError:
+        pass
+    _dirtied.add(spare)
+
+
+def _save_spare_state(spare: str, state: dict[str, Stat]) -> None:
+    _write_atomically(os.path.join(spare, SPARE_STATE), pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    temp = f"{path}.{os.getpid()}.tmp"
+    with open(temp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+def _same(target: str, content: bytes | Path | Link, trusted: Stat | None) -> Stat | None:
+    """The stat of `target` if it already holds `content`, else None."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a folder where the file must be
+    now = (info.st_size, info.st_mtime_ns)
+    if now == trusted:
+        return now
+    if isinstance(content, Link):
         try:
-            info = os.stat(target)
+            return now if os.path.samefile(content.path, target) else None
         except OSError:
-            info = None
-        if info is not None and not stat.S_ISREG(info.st_mode):
-            info = None  # a folder where the file must be: cleared at commit
-        now = (info.st_size, info.st_mtime_ns) if info else None
-        same = now is not None and now == trusted
-        if not same and isinstance(content, Link) and now is not None:
-            try:
-                same = os.path.samefile(content.path, target)
-            except OSError:
-                same = False
-        if not same and not isinstance(content, Link):
-            data = content.read_bytes() if isinstance(content, Path) else content
-            same = now is not None and now[0] == len(data) and Path(target).read_bytes() == data
-        if same:
-            return None, now, _keep(target, keep)
-        return self._put(temp, content, keep)
+            return None
+    data = content.read_bytes() if isinstance(content, Path) else content
+    return now if now[0] == len(data) and Path(target).read_bytes() == data else None
 
-    @staticmethod
-    def _put(path: str, content: bytes | Path | Link, keep: str | None,
-             folders: bool = False) -> tuple[str, Stat, Stat | None]:
-        """Write (or link) `content` at `path`: (path, its stat, the kept copy's stat)."""
-        if folders:
-            _folder_for(path)
-        if isinstance(content, Link):
-            try:
-                os.link(content.path, path)
-                if content.stat is not None:
-                    return path, content.stat, None
-                info = os.stat(path)
-                return path, (info.st_size, info.st_mtime_ns), None
-            except OSError:  # another file system, or no hard links: copy the bytes
-                content = Path(content.path)
-        data = content.read_bytes() if isinstance(content, Path) else content
-        with open(path, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            info = os.fstat(handle.fileno())
-        now = (info.st_size, info.st_mtime_ns)
-        return path, now, _keep(path, keep, now)
+
+def _put(path: str, content: bytes | Path | Link, keep: str | None,
+         folders: bool = False) -> tuple[str, Stat, Stat | None]:
+    """Write (or link) `content` at `path`: (path, its stat, the kept copy's stat)."""
+    if folders:
+        _folder_for(path)
+    if isinstance(content, Link):
+        try:
+            os.link(content.path, path)
+            if content.stat is not None:
+                return path, content.stat, None
+            info = os.stat(path)
+            return path, (info.st_size, info.st_mtime_ns), None
+        except OSError:  # another file system, or no hard links: copy the bytes
+            content = Path(content.path)
+    data = content.read_bytes() if isinstance(content, Path) else content
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        info = os.fstat(handle.fileno())
+    now = (info.st_size, info.st_mtime_ns)
+    return path, now, _keep(path, keep, now)
+
+
+def _replace(source: str, target: str) -> None:
+    """Rename `source` to `target`, clearing a folder (or a file) that stands where the file must go."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST, errno.ENOTEMPTY):
+            raise
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+        else:
+            _make_folder(os.path.dirname(target))
+        os.replace(source, target)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _remove(root: str, rel: str) -> None:
+    """Delete a file, then the folders it leaves empty."""
+    path = os.path.join(root, rel)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        shutil.rmtree(path, ignore_errors=True)
+    folder = os.path.dirname(path)
+    while folder != root and folder.startswith(root):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            break
+        folder = os.path.dirname(folder)
 
 
 def _folder_for(path: str) -> None:
@@ -171,9 +363,10 @@ def _folder_for(path: str) -> None:
     try:
         os.mkdir(folder)
     except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
+        if not os.path.isdir(folder):
+            _make_folder(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        _make_folder(folder)
 
 
 def _keep(path: str, keep: str | None, now: Stat | None = None) -> Stat | None:
@@ -201,15 +394,14 @@ def _keep(path: str, keep: str | None, now: Stat | None = None) -> Stat | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _kept(outcomes: dict) -> dict[str, Stat]:
-    return {rel: kept for rel, (_, _, kept) in outcomes.items() if kept is not None}
-
-
 def write(output: Path, files: dict[str, bytes | Path | Link], remove_stale: bool = True,
-          known: dict[str, Stat] | None = None, current: set[str] = frozenset()) -> WriteStats:
+          current: set[str] = frozenset()) -> WriteStats:
     """Make `output` hold exactly `files` (output-relative path -> bytes, a file to copy, or a Link);
-    without `remove_stale`, only write those files and leave the others alone."""
-    transaction = Transaction(output, known)
+    without `remove_stale`, only write those files, one by one, and leave the others alone (the
+    preview does, where nobody reads a page while it is written)."""
+    if not remove_stale:
+        return _update(output, files)
+    transaction = Transaction(output)
     try:
         for rel, content in files.items():
             transaction.stage(rel, content, rel in current)
@@ -219,6 +411,26 @@ def write(output: Path, files: dict[str, bytes | Path | Link], remove_stale: boo
     return transaction.commit(remove_stale)
 
 
+def _update(output: Path, files: dict[str, bytes | Path | Link]) -> WriteStats:
+    root, stats = str(output.resolve()), WriteStats()
+    for rel, content in files.items():
+        target = os.path.join(root, rel)
+        now = _same(target, content, None)
+        if now is None:
+            temp, now, _ = _put(f"{target}.{os.getpid()}.tmp", content, None, folders=True)
+            _replace(temp, target)
+            stats.written += 1
+            stats.changed.append(rel)
+        stats.files[rel] = now
+    stats.unchanged = len(files) - stats.written
+    return stats
+
+
+def spare_of(output: Path) -> Path:
+    """The spare tree a build keeps beside an existing output (see the module's docstring)."""
+    return output.parent / f".{output.name}.spare"
+
+
 def _make_folder(folder: str) -> None:
     """Make a folder, first deleting any file that stands where it or a parent must be."""
     try:
@@ -226,36 +438,36 @@ def _make_folder(folder: str) -> None:
     except (FileExistsError, NotADirectoryError):
         path = folder
         while not os.path.isdir(path):
-            if os.path.exists(path):
+            if os.path.exists(path) or os.path.islink(path):
                 os.unlink(path)
                 break
             path = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
 
 
-def remove_others(root: str, keep: set[str]) -> list[str]:
-    """Delete the files below root that are not in `keep`, and folders left empty; the deleted.
-    Links to folders are left alone, as os.walk leaves them."""
-    removed: list[str] = []
+def file_stats(root: Path, folder_links: list[str] | None = None) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every file below root, by root-relative path; links to folders are skipped,
+    as os.walk skips them (and listed in `folder_links`), and so are the writer's own files. One
+    stat per file: the folders are told from files by their entries."""
+    stats: dict[str, tuple[int, int]] = {}
 
-    def clean(folder: str, prefix: str) -> bool:
-        """Clean a folder; whether it is left empty."""
-        with os.scandir(folder) as scan:
-            entries = list(scan)
-        empty = True
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if clean(entry.path, rel + "/"):
-                    os.rmdir(entry.path)
-                else:
-                    empty = False
-            elif rel in keep or entry.is_symlink() and entry.is_dir():
-                empty = False
-            else:
-                os.unlink(entry.path)
-                removed.append(rel)
-        return empty
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if entry.is_symlink():
+                        if folder_links is not None:
+                            folder_links.append(prefix + entry.name)
+                    elif prefix or entry.name != INSIDE_STAGING:
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                    continue
+                if prefix or entry.name not in PRIVATE:
+                    try:
+                        info = entry.stat()
+                    except OSError:  # a link to nothing: the link itself (the build reports it)
+                        info = entry.stat(follow_symlinks=False)
+                    stats[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
 
-    clean(root, "")
-    return removed
+    if root.is_dir():
+        walk(str(root), "")
+    return stats

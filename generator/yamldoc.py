@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -40,6 +41,21 @@ class Document:
     written: dict[str, str] = field(default_factory=dict)  # scalar values as typed
 
 
+# Characters no page or feed may hold (XML 1.0 refuses them): controls but tab, newline and
+# carriage return, and the two non-characters U+FFFE and U+FFFF.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+DEEPEST = 64  # levels of nesting a front matter may have: writers use two or three
+
+
+def control_character(text: str) -> tuple[int, int, str] | None:
+    """(line, column, U+XXXX) of the first character in `text` that no page or feed may hold."""
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    at = found.start()
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at), f"U+{ord(found.group()):04X}"
+
+
 def parse(text: str) -> Document:
     """Parse one YAML document; raise YamlError with a writer-friendly message."""
     loader = _Loader(text)
@@ -47,11 +63,14 @@ def parse(text: str) -> Document:
         node = loader.get_single_node()
         if node is None:
             return Document(None, {}, [])
+        _check_nodes(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlError(1, 1, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError(1, 1, f"YAML nested too deeply (more than {DEEPEST} levels)") from None
     finally:
         loader.dispose()
     lines: dict[str, tuple[int, int]] = {}
@@ -59,6 +78,32 @@ def parse(text: str) -> Document:
     written: dict[str, str] = {}
     _index(node, "", lines, duplicates, written)
     return Document(data, lines, duplicates, written)
+
+
+def _check_nodes(root) -> None:
+    """Refuse what would make a small file costly or a page invalid, before any value is made:
+    aliases (a few hundred bytes of them, "billion laughs", unfold into billions of values),
+    nesting past DEEPEST levels, and characters no page may hold."""
+    seen: set[int] = set()
+    todo = [(root, 1)]
+    while todo:
+        node, depth = todo.pop()
+        mark = node.start_mark
+        if id(node) in seen:
+            raise YamlError(mark.line + 1, mark.column + 1, "YAML aliases (*name) are not allowed here: "
+                            "this value is used again elsewhere; write it out each time")
+        seen.add(id(node))
+        if depth > DEEPEST:
+            raise YamlError(mark.line + 1, mark.column + 1, f"YAML nested too deeply (more than {DEEPEST} levels)")
+        if isinstance(node, yaml.ScalarNode):
+            bad = control_character(node.value)
+            if bad:
+                raise YamlError(mark.line + 1, mark.column + 1, f"the value holds the control character {bad[2]}, "
+                                "which no page or feed may hold; remove it")
+        elif isinstance(node, yaml.SequenceNode):
+            todo += [(item, depth + 1) for item in node.value]
+        elif isinstance(node, yaml.MappingNode):
+            todo += [(part, depth + 1) for pair in node.value for part in pair]
 
 
 def _index(node, prefix: str, lines: dict, duplicates: list, written: dict) -> None:

@@ -1,7 +1,8 @@
 import os
 
 from generator import cache
-from generator.cache import code_key, file_stats
+from generator.cache import code_key
+from generator.writer import file_stats
 
 
 def test_file_stats_gives_every_file_below_by_relative_path(tmp_path):

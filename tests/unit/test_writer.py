@@ -1,8 +1,9 @@
 import os
+from unittest.mock import ANY
 
 import pytest
 
-from generator.writer import remove_others, write
+from generator.writer import Transaction, write
 
 
 def snapshot(root):
@@ -70,20 +71,18 @@ def test_links_share_the_file_and_fall_back_to_copying(tmp_path, monkeypatch):
 
 
 def test_a_new_output_is_staged_whole_and_renamed_into_place(tmp_path):
-    from generator.writer import Transaction
     out = tmp_path / "out"
     transaction = Transaction(out)
     transaction.stage("a/index.html", b"a")
     assert not out.exists() and transaction.fresh
     stats = transaction.commit()
     assert snapshot(out) == {"a/index.html": b"a"} and stats.written == 1
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left (and no spare yet)
 
 
 def test_a_file_staged_by_another_process_is_committed(tmp_path):
     import multiprocessing
 
-    from generator.writer import Transaction
     out = tmp_path / "out"
     write(out, {"old.html": b"old"})
     transaction = Transaction(out)
@@ -95,7 +94,6 @@ def test_a_file_staged_by_another_process_is_committed(tmp_path):
 
 
 def test_kept_copies_share_the_file_or_copy_it(tmp_path, monkeypatch):
-    from generator.writer import Transaction
     transaction = Transaction(tmp_path / "out")
     transaction.stage("a.html", b"page", keep=str(tmp_path / "store/aa/key"))
     stats = transaction.commit()
@@ -115,25 +113,25 @@ def test_kept_copies_share_the_file_or_copy_it(tmp_path, monkeypatch):
 
 
 def test_an_aborted_transaction_leaves_nothing(tmp_path):
-    from generator.writer import Transaction
     write(tmp_path / "out", {"a.html": b"a"})
     transaction = Transaction(tmp_path / "out")
     transaction.stage("a.html", b"changed")
     transaction.abort()
-    assert snapshot(tmp_path / "out") == {"a.html": b"a"} and [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert snapshot(tmp_path / "out") == {"a.html": b"a"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
+    assert write(tmp_path / "out", {"a.html": b"a", "b.html": b"b"}).changed == ["b.html"]  # the spare is tidied
+    assert snapshot(tmp_path / ".out.spare") == {"a.html": b"a", ".newsroom-spare": ANY}
 
 
-def test_removing_others_empties_stale_folders_and_leaves_links_to_folders(tmp_path):
+def test_stale_files_go_with_the_folders_they_leave_empty_and_links_to_folders_stay(tmp_path):
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
-    for rel in ["keep.html", "a/keep.html", "a/old.html", "gone/deep/old.html"]:
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text(rel)
+    write(out, {"keep.html": b"k", "a/keep.html": b"k", "a/old.html": b"o", "gone/deep/old.html": b"o"})
     elsewhere.mkdir()
     (elsewhere / "theirs.txt").write_text("x")
     os.symlink(elsewhere, out / "linked-folder")
     os.symlink(elsewhere / "theirs.txt", out / "linked-file")
-    removed = remove_others(str(out), {"keep.html", "a/keep.html"})
-    assert sorted(removed) == ["a/old.html", "gone/deep/old.html", "linked-file"]
+    stats = write(out, {"keep.html": b"k", "a/keep.html": b"k"})
+    assert sorted(stats.changed) == ["a/old.html", "gone/deep/old.html", "linked-file"]
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
         "a", "a/keep.html", "keep.html", "linked-folder"]
     assert (elsewhere / "theirs.txt").read_text() == "x"

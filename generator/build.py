@@ -131,9 +131,9 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         result.files[MARKER] = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
         if transaction:
             transaction.stage(MARKER, result.files[MARKER])
-    except BaseException:
+    except BaseException as exc:
         if transaction:
-            transaction.abort()
+            transaction.abort(failed=isinstance(exc, OSError))
         raise
     result.counts = {"pages": sum(1 for rel in result.files if rel.endswith(".html")),
                      "articles": len(site.articles), "tags": len(site.tag_names), "authors": len(site.authors)}
@@ -143,7 +143,11 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         cache.saved_aside()
         return result
     if transaction:
-        result.stats = transaction.commit()
+        try:
+            result.stats = transaction.commit()
+        except OSError:
+            transaction.abort(failed=True)
+            raise
         cache.output, cache.outputs = output, result.stats.files
         done("writing")
     if saved:

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -28,6 +28,7 @@ from . import build as build_mod
 from . import incremental
 from .cache import FOLDER as cache_folder
 from .cache import Cache
+from .connections import GONE, BoundedServer
 from .diagnostics import Diagnostic
 from .watch import Changes, watch
 from .writer import spare_of
@@ -170,7 +171,6 @@ def _print_build(seconds: float, stats, errors: list[Diagnostic]) -> None:
 
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
-GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)  # the client went away
 
 
 def allowed_host(header: str | None, port: int, listening: str) -> bool:
@@ -201,7 +201,7 @@ def allowed_host(header: str | None, port: int, listening: str) -> bool:
 class Handler(BaseHTTPRequestHandler):
     preview: Preview  # set on the subclass made by make_server
     protocol_version = "HTTP/1.1"
-    timeout = 20  # seconds an idle connection is kept: idle clients cannot hold the server's threads
+    timeout = 5  # seconds a request may take to arrive once it has begun: a slow client cannot hold a thread
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal is for build results and errors
@@ -264,6 +264,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")  # a connection waits for its next request outside a thread
+        self.close_connection = True
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
@@ -314,47 +316,16 @@ def content_type(path: Path) -> str:
     return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = False  # a port in use must be found in use, so the next one is tried
-    most = 64  # connections served at once (each open tab holds one for its reload events)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.slots = threading.BoundedSemaphore(self.most)
-
-    def process_request(self, request, client_address) -> None:
-        """One thread per connection, up to `most`; past that, a short 503 and the door closed."""
-        if not self.slots.acquire(blocking=False):
-            try:
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            except OSError:
-                pass
-            self.shutdown_request(request)
-            return
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request, client_address) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
-
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], GONE):  # a closed tab is not worth a traceback
-            super().handle_error(request, client_address)
-
-
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def make_server(preview: Preview, host: str, port: int, tries: int = 20) -> ThreadingHTTPServer:
+def make_server(preview: Preview, host: str, port: int, tries: int = 20) -> BoundedServer:
     """Listen on host:port, or the next free port when it is taken."""
     handler = type("PreviewHandler", (Handler,), {"preview": preview})
     for candidate in range(port, port + tries) if port else [0]:
         try:
-            return _Server((host, candidate), handler)
+            return BoundedServer((host, candidate), handler)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise

@@ -144,10 +144,11 @@ class Transaction:
         return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
                           changed=written + removed, files=files, kept=kept)
 
-    def abort(self) -> None:
-        """Forget every staged file: the output is as it was. (A spare that was written to is
-        brought up to date by the next build, which sees it no longer knows what it holds.)"""
-        if self.mode != "spare":
+    def abort(self, failed: bool = False) -> None:
+        """Forget every staged file: the output is as it was. A spare that was written to is brought
+        up to date by the next build, which sees it no longer knows what it holds; after a failure to
+        write (a full disk), it is deleted, so that it takes no space."""
+        if self.mode != "spare" or failed:
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def _swap(self) -> None:

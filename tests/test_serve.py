@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -361,3 +362,126 @@ def test_an_edit_the_fast_path_cannot_check_goes_through_a_full_build(site):
         path.write_text(path.read_text().replace("tags:", "photo: {src: /images/none.jpg, alt: x}\ntags:"))
         assert preview.rebuild({str(path)}) is False
         assert preview.fast == 0 and "none.jpg" in preview.errors[0].message
+
+
+def raw_request(base: str, text: str, timeout: float = 10) -> bytes:
+    """Send `text` as it is (a Host header of our choosing) and return the whole response."""
+    import socket
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(text.encode())
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_only_requests_addressed_to_the_preview_are_answered(site):
+    with preview_of(site) as (_, base):
+        port = base.rsplit(":", 1)[1]
+        for host, status in [(f"127.0.0.1:{port}", b"200"), (f"localhost:{port}", b"200"), (f"[::1]:{port}", b"200"),
+                             ("evil.example", b"421"), (f"evil.example:{port}", b"421"), (f"localhost:{port}1", b"421"),
+                             (f"127.0.0.1.evil.example:{port}", b"421")]:
+            response = raw_request(base, f"GET {ARTICLE} HTTP/1.1\r\nHost: {host}\r\n\r\n")
+            assert response.split(b" ")[1] == status, host
+            assert (b"First Story" in response) == (status == b"200"), host  # nothing of the site otherwise
+        assert raw_request(base, f"GET {ARTICLE} HTTP/1.0\r\n\r\n").split(b" ")[1] == b"421"  # no Host at all
+
+
+def test_a_bad_events_query_is_a_400(site):
+    with preview_of(site) as (_, base):
+        assert get(base + "/__newsroom/events?since=abc")[0] == 400
+
+
+def test_idle_connections_do_not_keep_others_out(site):
+    import resource
+    import socket
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    idle = []
+    try:
+        with preview_of(site) as (_, base):
+            host, port = base.removeprefix("http://").split(":")
+            for _ in range(1000):
+                idle.append(socket.create_connection((host, int(port)), timeout=10))
+            started = threading.active_count()
+            status, _, body = get(base + ARTICLE)
+            assert status == 200 and b"First Story" in body
+            assert threading.active_count() - started < 10  # an idle connection holds no thread
+    finally:
+        for connection in idle:
+            connection.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@contextmanager
+def serving(site: Path, *options: str):
+    """`newsroom serve` in a subprocess: yields (process, base URL)."""
+    import subprocess
+    import sys
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), *options], cwd=ROOT,
+                               stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        while not lines or "Previewing" not in lines[-1]:
+            lines.append(process.stderr.readline())
+            assert lines[-1], "the server ended early: " + "".join(lines)
+        address = lines[-1].split(" at ", 1)[1].split("/ ", 1)[0]
+        yield process, address, lines
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_serving_on_the_network_warns_and_clients_that_leave_are_no_trouble(site):
+    import signal
+    import socket
+    with serving(site, "--host", "0.0.0.0", "--port", "8765") as (process, address, lines):
+        assert any("warning: listening on 0.0.0.0: drafts and scheduled articles can be read" in line
+                   for line in lines)
+        port = int(address.rsplit(":", 1)[1])
+        for text in [f"GET /__newsroom/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n",
+                     f"GET {ARTICLE} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", "GET / HT"]:
+            connection = socket.create_connection(("127.0.0.1", port))
+            connection.sendall(text.encode())
+            connection.close()  # gone before the answer
+        time.sleep(0.5)
+        assert get(f"http://127.0.0.1:{port}{ARTICLE}")[0] == 200
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=10)
+    assert "Traceback" not in "".join(lines) + rest
+
+
+def test_sigterm_cleans_up_as_ctrl_c_does(site):
+    import signal
+    import tempfile
+    before = set(Path(tempfile.gettempdir()).glob("*newsroom-preview-*"))
+    with serving(site, "--port", "8766") as (process, _, _):
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    assert set(Path(tempfile.gettempdir()).glob("*newsroom-preview-*")) == before
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(site, port):
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "generator", "serve", str(site), "--port", port], cwd=ROOT,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "is not a port number" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_preview_never_serves_a_file_outside_and_stays_responsive_on_a_yaml_bomb(site):
+    from tests.test_hostile import BOMB
+    with preview_of(site) as (preview, base):
+        os.symlink("/etc/passwd", site / "content/passwd.txt")
+        assert not preview.rebuild({str(site / "content/passwd.txt")})
+        assert get(base + "/passwd.txt")[0] == 404
+        (site / "content/passwd.txt").unlink()
+        path = site / "content/articles/2021/first.md"
+        path.write_text(path.read_text().replace("tags: [North Korea, Diplomacy]\n", "extra:\n" + BOMB))
+        started = time.perf_counter()
+        assert not preview.rebuild({str(path)})
+        assert time.perf_counter() - started < 10
+        status, _, body = get(base + ARTICLE)
+        assert status == 200 and b"YAML aliases" in body  # the last good site, with the error over it

@@ -184,3 +184,21 @@ def test_a_killed_build_leaves_nothing_the_next_one_keeps(built):
     assert run_cli("build", str(site)).returncode == 0
     assert not leftover.exists()
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == [".output.spare"]
+
+
+def test_script_and_data_urls_are_errors_but_raw_html_stays(built):
+    site, before = built
+    path = site / "content/articles/2021/first.md"
+    path.write_text(path.read_text().replace("The first paragraph", "[click](javascript:alert(document.cookie)) "
+                                             "![x](data:image/svg+xml;base64,PHN2Zz4=) [y]( JaVa\tScRiPt:x) "
+                                             '<a href="javascript:void(0)">raw HTML is the writer\'s</a> The first'))
+    author = site / "content/authors/kate-michael.md"
+    author.write_text(author.read_text().replace("role: Reporter", "role: Reporter\nlinks:\n  Site: javascript:x()"))
+    other = site / "content/articles/2021/other.md"
+    other.write_text("---\ntitle: Other\ndate: 2021-05-01\nauthor: kate-michael\nphoto:\n  src: javascript:x()\n"
+                     "  alt: A photo\n---\nText.\n")
+    stderr = fails_cleanly(site, before, 'content/articles/2021/first.md:7:9: error: a link to "javascript:alert',
+                           'content/articles/2021/first.md:7:49: error: a link to "data:image/svg+xml',
+                           'content/authors/kate-michael.md:5:3: error: link "Site" is a script or data URL',
+                           'content/articles/2021/other.md:5:1: error: photo "javascript:x()" must be a file')
+    assert stderr.count("error:") == 5  # three in the body (the raw HTML one is not), the author's, the photo's

@@ -9,11 +9,11 @@ from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from . import build as build_mod
-from .cache import FOLDER as CACHE
-from .diagnostics import ERROR, Diagnostic, Report, printable, rel
-from .lock import site_lock
+from generator import __version__
+from generator import build as build_mod
+from generator import config as config_mod
+from generator.diagnostics import ERROR, Diagnostic, Report, printable, rel
+from generator.output.lock import site_lock
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -69,13 +69,46 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("build", "check"):
             return run_build(args, site)
         if args.command == "new":
-            from . import scaffold
+            from generator import scaffold
             return scaffold.new_article(site, args.title, args.author, args.section, args.tags)
-        from . import server  # only the preview needs the HTTP server and the watcher
-        return server.serve(site, args.host, args.port, args.poll)
+        from generator.preview import server  # only the preview needs the HTTP server and the watcher
+        return server.serve(make_preview(site), site, args.host, args.port, args.poll)
     except KeyboardInterrupt:
         print("\nnewsroom: stopped", file=sys.stderr)
         return 130
+
+
+def make_preview(site: Path, quiet: float = 0.05):
+    """The preview of a site: one pipeline session that builds it, drafts and scheduled articles
+    included, into a temporary folder (never output/), with a store of its own there that reads
+    what `build` stored (a large site's first preview is warm)."""
+    import shutil
+    import tempfile
+    import threading
+
+    from generator.executor import Serial, best
+    from generator.pipeline import Options, Session
+    from generator.preview.server import Preview
+    from generator.store import Store
+
+    work = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
+    root = work / "site"
+    saved = site / build_mod.CACHE / build_mod.STORE
+    store = Store(work / "store", below=Store(saved) if saved.is_dir() else None)
+    # Forked workers for the first build, which runs before the server's threads start; one
+    # process after that, since forking a process that runs threads is unsafe.
+    first = best() if threading.active_count() == 1 else Serial()
+    session = Session(site, Options(output=root, drafts=True, future=True, private=True), store, first)
+
+    def rebuild(changed: set[str] | None):
+        result = session.run(changed)
+        session.executor = Serial()
+        return result
+
+    config = config_mod.load(site, Report())
+    names = (config.content_dir, config.layouts_dir) if config else ("content", "layouts")
+    return Preview(rebuild, root, [site / name for name in names], quiet=quiet,
+                   cleanup=lambda: shutil.rmtree(work, ignore_errors=True))
 
 
 def run_build(args, site: Path) -> int:
@@ -86,7 +119,7 @@ def run_build(args, site: Path) -> int:
                    strict=args.strict, base_url=getattr(args, "base_url", None), write_files=writing,
                    progress=None if quiet else terminal_progress())
     try:
-        with site_lock(site / CACHE, lambda text: print(f"newsroom: {text}", file=sys.stderr)) if writing \
+        with site_lock(site / build_mod.CACHE, lambda text: print(f"newsroom: {text}", file=sys.stderr)) if writing \
                 else nullcontext():
             result = build_mod.build(site, **options)
     except OSError as exc:  # a full disk, a read-only or forbidden folder: the output is as it was
@@ -108,7 +141,7 @@ def run_build(args, site: Path) -> int:
     return EXIT_OK
 
 
-def summary_line(result: build_mod.Result, writing: bool) -> str:
+def summary_line(result, writing: bool) -> str:
     n = result.counts
     counts = f"{n['pages']} pages, {n['articles']} articles, {n['tags']} tags, {n['authors']} authors"
     if not writing:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import yamldoc
-from .diagnostics import Report, did_you_mean
-from .paths import inside_site
+from generator import yamldoc
+from generator.diagnostics import Report, did_you_mean
+from generator.paths import inside_site
 
 PERMALINK_TOKENS = {"section", "slug", "year", "month", "day"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from . import config as config_mod
-from .diagnostics import Report, did_you_mean
-from .sources import walk
-from .urls import slugify
+from generator import config as config_mod
+from generator.diagnostics import Report, did_you_mean
+from generator.paths import walk
+from generator.urls import slugify
 
 
 def new_article(site: Path, title: str, author: str | None, section: str | None, tags: str | None) -> int:

@@ -8,7 +8,7 @@ import unicodedata
 from datetime import datetime
 from urllib.parse import quote, unquote
 
-from .config import Config
+from generator.config import Config
 
 # Latin letters that Unicode does not decompose into an ASCII letter and a mark.
 _LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def _convert(path: str) -> None:
-    from generator.markup import new_markdown
+    from generator.read.markup import new_markdown
     converter = getattr(_convert, "md", None) or new_markdown()
     _convert.md = converter
     body = Path(path).read_text(encoding="utf-8").split("\n---\n", 1)[1]
@@ -43,7 +43,7 @@ def _convert(path: str) -> None:
 
 def markdown_floor(site: Path) -> float:
     """Seconds for Python-Markdown alone to convert every article body, on all cores."""
-    from generator.parallel import cores
+    from generator.executor import cores
     paths = sorted(str(p) for p in (site / "content" / "articles").rglob("*.md"))
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(cores()) as pool:
@@ -121,18 +121,18 @@ class Trash:
 
 def preview_latency(site: Path, edits: int = 7) -> tuple[float, float]:
     """Median seconds from saving an edit to the preview serving the new page: body edits, title edits."""
-    from generator.server import Preview, make_server
-    from generator.watch import watch
+    from generator.preview.server import Preview, make_server
+    from generator.preview.watch import watch
     preview = Preview(site)
     preview.rebuild()
     server = make_server(preview, "127.0.0.1", 0)
-    observer = watch(site, preview.folders(), preview.changes)
+    observer = watch(site, preview.watched, preview.changes)
     for target in (server.serve_forever, preview.run_builder):
         threading.Thread(target=target, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    article = sorted((site / "content" / "articles").rglob("*.md"))[len(preview.state.result.site.articles) // 2]
+    article = sorted((site / "content" / "articles").rglob("*.md"))[len(preview.last.site.articles) // 2]
     source = article.relative_to(site).as_posix()
-    url = base + next(a.url for a in preview.state.result.site.articles if a.source == source)
+    url = base + next(a.url for a in preview.last.site.articles if a.source == source)
     results = {"body": [], "title": []}
     try:
         for n in range(edits):

@@ -214,7 +214,7 @@ def test_example_site_folder_is_untouched_by_a_build_elsewhere(tmp_path):
 def test_the_cache_makes_warm_builds_equal_to_cold_ones(site):
     root = site()
     assert run_cli("build", str(root)).returncode == 0
-    assert (root / ".cache/newsroom/pages.pickle").is_file() and (root / ".cache/newsroom/reads.pickle").is_file()
+    assert (root / ".cache/newsroom/manifest.pickle").is_file() and (root / ".cache/newsroom/store").is_dir()
     cold = tree(root / "output")
     shutil.rmtree(root / "output")
     warm = run_cli("build", str(root))
@@ -245,11 +245,11 @@ def test_an_edited_output_file_is_put_back(site):
 def test_the_cache_keeps_only_the_pages_of_the_last_build(site):
     root = site()
     run_cli("build", str(root))
-    stored = {p.name for p in (root / ".cache/newsroom/pages").rglob("*") if p.is_file()}
+    stored = {p.name for p in (root / ".cache/newsroom/store").rglob("*") if p.is_file()}
     (root / "content/articles/2021/first.md").write_text(
         (root / "content/articles/2021/first.md").read_text().replace("title: First Story", "title: Renamed Story"))
     run_cli("build", str(root))
-    now = {p.name for p in (root / ".cache/newsroom/pages").rglob("*") if p.is_file()}
+    now = {p.name for p in (root / ".cache/newsroom/store").rglob("*") if p.is_file()}
     assert now != stored and len(now) == len(stored)
 
 
@@ -275,7 +275,7 @@ def test_a_damaged_cache_is_ignored(site):
     root = site()
     run_cli("build", str(root))
     built = tree(root / "output")
-    for stored in (root / ".cache/newsroom").glob("*.pickle"):
+    for stored in (root / ".cache/newsroom").rglob("*.pickle"):
         stored.write_bytes(b"\x80\x05garbage")
     shutil.rmtree(root / "output")
     assert run_cli("build", str(root)).returncode == 0

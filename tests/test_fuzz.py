@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from generator import build as build_mod
-from generator import content
-from generator.markup import Converter
+from generator.read import content
+from generator.read.markup import Converter
 from tests.conftest import MINIMAL, write_site
 
 READER = content.Reader(datetime.now(UTC).astimezone().tzinfo, "content")

@@ -21,8 +21,8 @@ import lxml.html
 import pytest
 from cmarkgfm.cmark import Options
 
-from generator.gfm import github_slug, unique_ids
-from generator.markup import Converter
+from generator.read.gfm import github_slug, unique_ids
+from generator.read.markup import Converter
 
 SNIPPETS = Path(__file__).parent / "gfm" / "snippets.md"
 KEPT_ATTRIBUTES = {"href", "src", "alt", "title", "start", "type", "checked", "disabled", "align"}

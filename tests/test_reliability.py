@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, writer
+from generator import cli
+from generator.output import writer
 from tests.conftest import FIXED_EPOCH, MINIMAL, ROOT, run_cli, tree, write_site
 
 ENV = {**{k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}, "SOURCE_DATE_EPOCH": FIXED_EPOCH}
@@ -169,7 +170,15 @@ def test_permission_denied_is_one_line_and_the_output_stays(tmp_path, monkeypatc
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, mode, *args, **kwargs)
 
+    real_link = os.link
+
+    def no_linking(source, target, *args, **kwargs):  # pages are linked from the store
+        if ".output.spare" in str(target):
+            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        return real_link(source, target, *args, **kwargs)
+
     monkeypatch.setattr(writer, "open", forbidden, raising=False)
+    monkeypatch.setattr(os, "link", no_linking)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     capsys.readouterr()
     assert cli.main(["build", str(site), "-q"]) == 1

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_mod
-from generator.server import Preview, make_server
-from generator.watch import Changes, watch
+from generator.cli import make_preview
+from generator.preview.server import make_server
+from generator.preview.watch import Changes, watch
 from tests.browser import chromium, require_browser
 from tests.conftest import DRAFT_AND_SCHEDULED, MINIMAL, ROOT, tree, write_site
 
@@ -25,13 +26,13 @@ ARTICLE = "/news/first/"
 @contextmanager
 def preview_of(site: Path, watching: bool = False):
     """A running preview of `site` on a free loopback port; yields (preview, base URL)."""
-    preview = Preview(site, quiet=0.05)
+    preview = make_preview(site, quiet=0.05)
     preview.rebuild()
     server = make_server(preview, "127.0.0.1", 0)
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)]
     observer = None
     if watching:
-        observer = watch(site, preview.folders(), preview.changes)
+        observer = watch(site, preview.watched, preview.changes)
         threads.append(threading.Thread(target=preview.run_builder, daemon=True))
     for thread in threads:
         thread.start()
@@ -124,13 +125,13 @@ def get_raw(base: str, path: str) -> tuple[int, dict, bytes]:
 
 def test_requests_during_a_rebuild_wait_for_it(site, monkeypatch):
     with preview_of(site) as (preview, base):
-        original = build_mod.build
+        original = preview.build_site
 
-        def slow_build(*args, **kwargs):
+        def slow_build(changed):
             time.sleep(0.5)
-            return original(*args, **kwargs)
+            return original(changed)
 
-        monkeypatch.setattr(build_mod, "build", slow_build)
+        monkeypatch.setattr(preview, "build_site", slow_build)
         path = site / "content/articles/2021/first.md"
         path.write_text(path.read_text().replace("First Story", "Changed Story"))
         builder = threading.Thread(target=preview.rebuild)
@@ -174,6 +175,7 @@ EDITS = [  # (file, old text, new text); None as old text deletes, a path as new
 
 def test_after_any_sequence_of_edits_the_preview_equals_a_full_build(site, tmp_path):
     with preview_of(site) as (preview, _):
+        revised = 0
         for number, (name, old, new) in enumerate(EDITS):
             path = site / name
             if old is None:
@@ -189,11 +191,12 @@ def test_after_any_sequence_of_edits_the_preview_equals_a_full_build(site, tmp_p
                 path.write_text(text.replace(old, new) if old else new)
                 changed = {str(path)}
             assert preview.rebuild(changed), name
+            revised += preview.last.revised
             fresh = tmp_path / f"fresh-{number}"
             assert build_mod.build(site, output=fresh, drafts=True, future=True, use_cache=False).ok()
             fresh_files = tree(fresh)
             assert tree(preview.root) == fresh_files, f"after edit {number}: {name}"
-        assert preview.fast >= 4  # body, title and summary edits took the fast path
+        assert revised >= 4  # body, title and summary edits revised the site: routes were kept
 
 
 def test_unchanged_pages_are_not_rendered_again(site):
@@ -202,7 +205,7 @@ def test_unchanged_pages_are_not_rendered_again(site):
         path.write_text(path.read_text() + "\nOne more paragraph.\n")
         preview.rebuild()
         # the article page and the feeds that carry its full text; listings show only the summary
-        assert 0 < preview.cache.rendered <= 8
+        assert 0 < preview.last.rendered <= 8
 
 
 # The watcher, with real files
@@ -361,7 +364,7 @@ def test_an_edit_the_fast_path_cannot_check_goes_through_a_full_build(site):
         path = site / "content/articles/2021/first.md"
         path.write_text(path.read_text().replace("tags:", "photo: {src: /images/none.jpg, alt: x}\ntags:"))
         assert preview.rebuild({str(path)}) is False
-        assert preview.fast == 0 and "none.jpg" in preview.errors[0].message
+        assert not preview.last.revised and "none.jpg" in preview.errors[0].message
 
 
 def raw_request(base: str, text: str, timeout: float = 10) -> bytes:

@@ -2,8 +2,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator import content
 from generator.diagnostics import ERROR, WARNING
+from generator.read import content
 
 NY = ZoneInfo("America/New_York")
 PATH = "content/articles/2021/story.md"

@@ -1,5 +1,5 @@
-from generator import editorial
-from generator.markup import Converter
+from generator.read import editorial
+from generator.read.markup import Converter
 
 
 def warnings(markdown: str) -> list[str]:

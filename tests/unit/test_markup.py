@@ -1,4 +1,4 @@
-from generator import markup
+from generator.read import markup
 
 
 def convert(text, source="content/articles/2021/a.md"):

@@ -2,8 +2,9 @@ import jinja2
 from markupsafe import Markup
 
 from generator.diagnostics import Report
-from generator.render import TEMPLATES, Renderer
-from generator.sources import default_layouts
+from generator.read.sources import default_layouts
+from generator.render.templates import TEMPLATES, Renderer
+from generator.store import Store
 
 
 def renderer(tmp_path, templates: dict[str, str]) -> Renderer:
@@ -81,29 +82,19 @@ def test_output_is_escaped_as_jinja_escapes_it(tmp_path):
     assert ours.render("page.html", values, Report()).decode() == stock.from_string(text).render(values)
 
 
-def test_compiled_templates_are_kept_for_the_next_build_and_follow_edits(tmp_path, monkeypatch):
+def test_compiled_templates_are_kept_in_the_store_for_the_next_build_and_follow_edits(tmp_path, monkeypatch):
     renderer(tmp_path, {"page.html": "A {{ page.title }}"})
-    compiled = tmp_path / ".cache" / "templates"
-    first = Renderer(tmp_path, tmp_path / "layouts", compiled)
+    store = Store(tmp_path / "store")
+    first = Renderer(tmp_path, tmp_path / "layouts", store)
     assert first.render("page.html", {"page": {"title": "x"}}, Report()) == b"A x"
-    assert any(compiled.iterdir())
+    store.close()
 
     def no_compiling(*args, **kwargs):
         raise AssertionError("compiled again")
 
-    again = Renderer(tmp_path, tmp_path / "layouts", compiled)
+    again = Renderer(tmp_path, tmp_path / "layouts", Store(tmp_path / "store"))
     monkeypatch.setattr(again.env, "compile", no_compiling)
     assert again.render("page.html", {"page": {"title": "y"}}, Report()) == b"A y"
     (tmp_path / "layouts" / "page.html").write_text("B {{ page.title }}")
-    edited = Renderer(tmp_path, tmp_path / "layouts", compiled)
+    edited = Renderer(tmp_path, tmp_path / "layouts", Store(tmp_path / "store"))
     assert edited.render("page.html", {"page": {"title": "z"}}, Report()) == b"B z"
-
-
-def test_templates_compiled_by_other_code_are_deleted(tmp_path):
-    renderer(tmp_path, {"page.html": "A"})
-    compiled = tmp_path / "templates"
-    Renderer(tmp_path, tmp_path / "layouts", compiled).render("page.html", {}, Report())
-    ours = sorted(compiled.iterdir())
-    (compiled / "0.0.1-0123456789abcdef-page.cache").write_bytes(b"old")
-    Renderer(tmp_path, tmp_path / "layouts", compiled)
-    assert sorted(compiled.iterdir()) == ours and ours

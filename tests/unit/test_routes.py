@@ -1,5 +1,6 @@
-from generator import routes, urls
+from generator import urls
 from generator.build import build
+from generator.render import routes
 from tests.conftest import ROOT
 from tests.validators import sitemap_errors
 

@@ -1,11 +1,11 @@
 from datetime import UTC, datetime
 
 from generator import config as config_mod
-from generator import content
-from generator import site as site_mod
 from generator.config import Config, Section
 from generator.diagnostics import Report
 from generator.model import StaticFile
+from generator.read import content
+from generator.site import assemble as site_mod
 
 CONFIG = Config(title="T", base_url="https://x.org", timezone="America/New_York", default_section="news",
                 sections=(Section("news", "News"), Section("health", "Health")), related=3)

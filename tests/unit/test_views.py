@@ -1,5 +1,5 @@
 from generator.config import Config
-from generator.views import absolute_links
+from generator.render.views import absolute_links
 
 CONFIG = Config(title="T", base_url="https://news.example.org")
 

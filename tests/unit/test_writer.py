@@ -3,7 +3,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from generator.writer import Transaction, write
+from generator.output.writer import Transaction, write
 
 
 def snapshot(root):
@@ -50,7 +50,7 @@ def test_refuses_paths_outside(tmp_path):
 
 
 def test_links_share_the_file_and_fall_back_to_copying(tmp_path, monkeypatch):
-    from generator.writer import Link
+    from generator.output.writer import Link
     source = tmp_path / "cache.html"
     source.write_bytes(b"page")
     out = tmp_path / "out"

@@ -11,9 +11,9 @@ import jinja2
 import jinja2.compiler
 from markupsafe import escape
 
-from .cache import GENERATOR
-from .diagnostics import Report, did_you_mean
-from .sources import layout_folders
+from generator.diagnostics import Report, did_you_mean
+from generator.keys import GENERATOR, digest
+from generator.read.sources import layout_folders
 
 try:  # markupsafe's C escaping, without the Markup object its escape() wraps the result in
     from markupsafe._speedups import _escape_inner
@@ -81,15 +81,23 @@ class _Environment(jinja2.Environment):
     escaped = staticmethod(_escaped)
 
 
-def _compiled_templates(folder: Path) -> jinja2.BytecodeCache:
-    """Jinja's cache of compiled templates, keyed by each template's source; what it compiles to
-    also depends on this module (see _CodeGenerator), hence the generator's code in the file names.
-    Files compiled by other code are deleted: a cache kept in CI would otherwise grow with each upgrade."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.cache"):
-        if not old.name.startswith(f"{GENERATOR}-"):
-            old.unlink(missing_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder), f"{GENERATOR}-%s.cache")
+class _StoredTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in the store, keyed by each template's source; what a template
+    compiles to also depends on this module (see _CodeGenerator), hence the generator's code in the key."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def _key(self, bucket: jinja2.bccache.Bucket) -> bytes:
+        return digest("compiled template", GENERATOR, bucket.key, bucket.checksum)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(self._key(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store.put(self._key(bucket), bucket.bytecode_to_string())
 
 
 class _Loader(jinja2.FileSystemLoader):
@@ -116,12 +124,12 @@ class _Loader(jinja2.FileSystemLoader):
 class Renderer:
     """Renders templates from the site's layouts, falling back file by file to the defaults."""
 
-    def __init__(self, site_dir: Path, layouts: Path, compiled: Path | None = None) -> None:
-        """`compiled`: a folder to keep compiled templates in, for the next build to load."""
+    def __init__(self, site_dir: Path, layouts: Path, store=None) -> None:
+        """`store`: where to keep compiled templates, for the next build to load."""
         self.site_dir = site_dir
         self.folders = layout_folders(layouts)
         self.env = _Environment(
-            bytecode_cache=_compiled_templates(compiled) if compiled else None,
+            bytecode_cache=_StoredTemplates(store) if store is not None else None,
             loader=_Loader(self.folders, site_dir),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=_Undefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

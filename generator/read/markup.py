@@ -11,7 +11,7 @@ import markdown
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .gfm import GitHubExtension
+from generator.read.gfm import GitHubExtension
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "smarty"]
 MORE = "<!--more-->"

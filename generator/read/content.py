@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from urllib.parse import unquote
 
-from . import dates, editorial, markup, urls, yamldoc
-from .diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
-from .model import Article, Author, Page, Photo
-from .urls import slugify
+from generator import dates, urls, yamldoc
+from generator.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
+from generator.model import Article, Author, Page, Photo
+from generator.read import editorial, markup
+from generator.urls import slugify
 
 ARTICLE_KEYS = {"title", "date", "author", "authors", "section", "tags", "dateline", "summary",
                 "photo", "slug", "updated", "draft", "aliases", "extra"}

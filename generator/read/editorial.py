@@ -12,8 +12,8 @@ import html
 import posixpath
 import re
 
-from .diagnostics import WARNING, Diagnostic
-from .markup import MARKER
+from generator.diagnostics import WARNING, Diagnostic
+from generator.read.markup import MARKER
 
 HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 IMAGE = re.compile(r"<img\b[^>]*>", re.I)

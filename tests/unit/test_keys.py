@@ -1,8 +1,8 @@
 import os
 
-from generator import cache
-from generator.cache import code_key
-from generator.writer import file_stats
+from generator import keys
+from generator.keys import code_key
+from generator.output.writer import file_stats
 
 
 def test_file_stats_gives_every_file_below_by_relative_path(tmp_path):
@@ -35,5 +35,5 @@ def test_code_key_follows_the_code_not_the_files_dates(tmp_path):
     assert code_key([first]) == code_key([again])
     (again / "extensions" / "smarty.py").write_text("y = 3")
     assert code_key([first]) != code_key([again])
-    assert cache.GENERATOR.startswith(cache.__version__ + "-")
-    assert [p.name for p in cache._packages()] == ["generator", "markdown", "jinja2", "markupsafe", "yaml"]
+    assert keys.GENERATOR.startswith(keys.__version__ + "-")
+    assert [p.name for p in keys._packages()] == ["generator", "markdown", "jinja2", "markupsafe", "yaml"]

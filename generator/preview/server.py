@@ -13,25 +13,19 @@ import html
 import ipaddress
 import json
 import mimetypes
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from . import build as build_mod
-from . import incremental
-from .cache import FOLDER as cache_folder
-from .cache import Cache
-from .connections import GONE, BoundedServer
-from .diagnostics import Diagnostic
-from .watch import Changes, watch
-from .writer import spare_of
+from generator.diagnostics import Diagnostic
+from generator.preview.connections import GONE, BoundedServer
+from generator.preview.watch import Changes, watch
 
 EVENTS = "/__newsroom/events"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".xml": "application/xml",
@@ -65,13 +59,17 @@ version of the site. Fix these and the page reloads by itself:</p>\
 
 
 class Preview:
-    """The built site in a temporary folder, its build state, and the watcher that drives it."""
+    """The built site in a folder, the state of its builds, and the watcher's changes that drive them.
 
-    def __init__(self, site: Path, *, quiet: float = 0.05) -> None:
-        self.site = site
-        self.root = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
-        self.cache = Cache.load(site / cache_folder)  # what `build` saved: a large site's first preview is warm
-        self.cache.pages, self.cache.store = {}, None  # build's pages are not the preview's (drafts): only its reads
+    `rebuild(changed)` builds the site into `root`: `changed` is the set of files changed since the
+    last build, or None when unknown. It returns the build's result, of which the preview reads
+    `report.errors()` and `stats.changed` (the files written and removed; stats is None when
+    nothing was written). The preview knows nothing else of how a site is built.
+    """
+
+    def __init__(self, rebuild: Callable, root: Path, watched: list[Path], *, quiet: float = 0.05,
+                 cleanup: Callable[[], None] = lambda: None) -> None:
+        self.build_site, self.root, self.watched, self.cleanup = rebuild, root, watched, cleanup
         self.changes = Changes(quiet=quiet)
         self.ready = threading.Condition()
         self.building = False
@@ -80,17 +78,16 @@ class Preview:
         self.last_change = {"kind": "reload", "css": []}
         self.stop = threading.Event()
         self.builds = 0
-        self.fast = 0  # rebuilds that re-rendered only the pages showing the edited articles
-        self.state: incremental.State | None = None
+        self.last = None  # the last build's result
 
     def rebuild(self, changed: set[str] | None = None) -> bool:
-        """Rebuild into the temporary folder (only what `changed` touches, when that is
-        possible); keep the last good site when it fails."""
+        """Rebuild; the last good site stays when it fails."""
         with self.ready:
             self.building = True
         started = time.perf_counter()
         try:
-            errors, stats = self._incremental(changed) or self._full()
+            self.last = self.build_site(changed)
+            errors, stats = self.last.report.errors(), self.last.stats
         except Exception as exc:  # noqa: BLE001 - a bug must not take the preview down with it
             errors, stats = [Diagnostic("", 0, 0, "error", f"internal error: {exc!r}")], None
         with self.ready:
@@ -103,22 +100,6 @@ class Preview:
             self.ready.notify_all()
         _print_build(time.perf_counter() - started, stats, errors)
         return not errors
-
-    def _incremental(self, changed: set[str] | None):
-        if not changed or self.state is None or self.errors:
-            return None
-        outcome = incremental.rebuild(self.state, changed)
-        if outcome is None:
-            return None
-        self.fast += 1
-        report, stats = outcome
-        return report.errors(), stats
-
-    def _full(self):
-        result = build_mod.build(self.site, output=self.root, drafts=True, future=True, cache=self.cache)
-        if result.ok():
-            self.state = incremental.State.after(self.site, self.root, result, self.cache)
-        return result.report.errors(), result.stats
 
     def wait_until_built(self, timeout: float = 600) -> None:
         with self.ready:
@@ -136,20 +117,11 @@ class Preview:
             if changed:
                 self.rebuild(changed)
 
-    def folders(self) -> list[Path]:
-        """What to watch: the content and layouts folders config.yaml names (default ones if it is broken)."""
-        from .config import load
-        from .diagnostics import Report
-        config = load(self.site, Report())
-        names = (config.content_dir, config.layouts_dir) if config else ("content", "layouts")
-        return [self.site / name for name in names]
-
     def close(self) -> None:
         self.stop.set()
         with self.ready:
             self.ready.notify_all()
-        shutil.rmtree(self.root, ignore_errors=True)
-        shutil.rmtree(spare_of(self.root), ignore_errors=True)
+        self.cleanup()
 
 
 def _change_kind(changed: list[str]) -> dict:
@@ -332,12 +304,11 @@ def make_server(preview: Preview, host: str, port: int, tries: int = 20) -> Boun
     raise OSError(errno.EADDRINUSE, f"ports {port} to {port + tries - 1} are all taken")
 
 
-def serve(site: Path, host: str, port: int, poll: bool) -> int:
+def serve(preview: Preview, site: Path, host: str, port: int, poll: bool) -> int:
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"newsroom serve: warning: listening on {host}: drafts and scheduled articles can be read by "
               "anyone who can reach this machine", file=sys.stderr)
     signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl-C
-    preview = Preview(site)
     preview.rebuild()
     try:
         server = make_server(preview, host, port)
@@ -345,7 +316,7 @@ def serve(site: Path, host: str, port: int, poll: bool) -> int:
         print(f"newsroom serve: error: {exc.strerror or exc}", file=sys.stderr)
         preview.close()
         return 1
-    observer = watch(site, preview.folders(), preview.changes, poll)
+    observer = watch(site, preview.watched, preview.changes, poll)
     builder = threading.Thread(target=preview.run_builder, name="builder", daemon=True)
     builder.start()
     address = server.server_address

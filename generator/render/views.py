@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from markupsafe import escape
 
-from . import dates, markup, urls
-from .config import Config
-from .model import Article, Author, Photo
-from .site import Site
+from generator import dates, urls
+from generator.config import Config
+from generator.model import Author, Photo
+from generator.read import markup
+from generator.site.assemble import Site
 
 
 def site_view(site: Site) -> dict:
@@ -67,19 +69,55 @@ def photo_view(config: Config, photo: Photo | None) -> dict | None:
             "caption": photo.caption, "credit": photo.credit}
 
 
+@dataclass(frozen=True)
+class Ref:
+    """Article `index` of the site as a page's context receives it: a "teaser" (listings and
+    related rails: no body), "whole" (its own page: with the body) or a "feed" entry (full text,
+    links made absolute). Routes hold these in place of the views; see Views.resolve."""
+
+    index: int
+    form: str = "teaser"
+
+
+class Views:
+    """The views of one site's articles, each made once and shared by every page that shows it
+    (callers that add to one copy it first)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.site_view = site_view(site)
+        self.made: dict[Ref, dict] = {}
+
+    def resolve(self, value):
+        """`value` with every Ref in it (in tuples, at any depth) replaced by its view."""
+        if isinstance(value, Ref):
+            return self.view(value)
+        if isinstance(value, tuple):
+            return [self.resolve(item) for item in value]
+        return value
+
+    def view(self, ref: Ref) -> dict:
+        view = self.made.get(ref)
+        if view is None:
+            view = self.made[ref] = self._make(ref)
+        return view
+
+    def _make(self, ref: Ref) -> dict:
+        site, article = self.site, self.site.articles[ref.index]
+        if ref.form == "teaser":
+            return article_view(site, ref.index)
+        view = dict(self.view(Ref(ref.index)))
+        if ref.form == "whole":
+            view["body"] = article.body
+        else:
+            view["content"] = absolute_links(site.config, article.body, view["absolute_url"])
+            view["published_iso"] = view["date_iso"]
+            view["updated_iso"] = view["updated_iso"] or view["date_iso"]
+        return view
+
+
 def article_view(site: Site, index: int) -> dict:
-    """Article `index` as listings, the related rail and feeds show it (no body).
-
-    Built once per article and build, then shared by every page that shows it:
-    callers that add to it must copy it first."""
-    key = ("view", index)
-    view = site.views.get(key)
-    if view is None:
-        view = site.views[key] = _article_view(site, index)
-    return view
-
-
-def _article_view(site: Site, index: int) -> dict:
+    """Article `index` as listings, the related rail and feeds show it (no body)."""
     config, article = site.config, site.articles[index]
     section = config.section(article.section)
     return {
@@ -95,18 +133,6 @@ def _article_view(site: Site, index: int) -> dict:
     }
 
 
-def feed_entry(site: Site, index: int) -> dict:
-    """Article `index` as feeds show it (shared like article_view: an article is in several feeds)."""
-    key = ("feed", index)
-    entry = site.views.get(key)
-    if entry is None:
-        entry = site.views[key] = dict(article_view(site, index))
-        entry["content"] = absolute_links(site.config, site.articles[index].body, entry["absolute_url"])
-        entry["published_iso"] = entry["date_iso"]
-        entry["updated_iso"] = entry["updated_iso"] or entry["date_iso"]
-    return entry
-
-
 def absolute_links(config: Config, body: str, page: str) -> str:
     """Root-relative, protocol-relative (//host/x) and in-page (#fn-1) links made absolute, as feed
     readers need (a feed has no page whose address they could be read against)."""
@@ -120,11 +146,10 @@ def _absolute(config: Config, url: str) -> str:
     return urls.absolute(config, url) if url.startswith("/") and not url.startswith("//") else url
 
 
-def article_jsonld(site: Site, article: Article, view: dict) -> str:
+def article_jsonld(config: Config, view: dict) -> str:
     """schema.org NewsArticle and its BreadcrumbList, as one JSON-LD graph."""
-    config = site.config
     news = {
-        "@type": "NewsArticle", "headline": article.title, "description": article.summary,
+        "@type": "NewsArticle", "headline": view["title"], "description": view["summary"],
         "datePublished": view["date_iso"], "dateModified": view["updated_iso"] or view["date_iso"],
         "mainEntityOfPage": view["absolute_url"], "url": view["absolute_url"],
         "articleSection": view["section"]["title"], "inLanguage": config.language,
@@ -138,7 +163,7 @@ def article_jsonld(site: Site, article: Article, view: dict) -> str:
         news["image"] = [view["photo"]["absolute_src"]]
     section = view["section"]
     crumbs = [("Home", config.base_url + "/"), (section["title"], urls.absolute(config, section["url"])),
-              (article.title, view["absolute_url"])]
+              (view["title"], view["absolute_url"])]
     trail = {"@type": "BreadcrumbList", "itemListElement": [
         {"@type": "ListItem", "position": n, "name": name, "item": url} for n, (name, url) in enumerate(crumbs, 1)]}
     return json_script({"@context": "https://schema.org", "@graph": [news, trail]})

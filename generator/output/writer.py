@@ -67,7 +67,9 @@ class Transaction:
     call `put` and pass what it returns to `record` in this one.
     """
 
-    def __init__(self, output: Path, known: dict[str, Stat] | None = None):
+    def __init__(self, output: Path, known: dict[str, Stat] | None = None, private: bool = False):
+        """`private`: nobody else reads the output or writes to it (the preview's), so it is written
+        in place, and taken to be as `known` says, without looking."""
         self.root = str(output.resolve())
         self.known = known or {}
         parent, name = os.path.dirname(self.root), os.path.basename(self.root)
@@ -78,8 +80,8 @@ class Transaction:
                 shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
         self.staged: dict[str, tuple] = {}  # output-relative path -> what `put` did
         self.fresh = not os.path.exists(self.root) or os.path.isdir(self.root) and not os.listdir(self.root)
-        in_place = os.path.ismount(self.root) or _exchange is None
-        if self.fresh and not in_place:
+        in_place = private or os.path.ismount(self.root) or _exchange is None
+        if self.fresh and not (os.path.ismount(self.root) or _exchange is None):
             self.mode, self.staging = "new", os.path.join(parent, f".{name}.staging-{os.getpid()}")
             os.makedirs(self.staging)
         elif in_place:
@@ -88,7 +90,8 @@ class Transaction:
         else:
             self.mode, self.staging = "spare", str(spare_of(Path(self.root)))
         self.folder_links: list[str] = []  # links to folders in the output: left as they are
-        self.live = file_stats(Path(self.root), self.folder_links)  # the output as it is now
+        # the output as it is now
+        self.live = dict(self.known) if private else file_stats(Path(self.root), self.folder_links)
         self.spare = _spare_state(self.staging) if self.mode == "spare" else None
 
     def stage(self, rel: str, content: bytes | Path | Link, current: bool = False, keep: str | None = None) -> None:
@@ -174,7 +177,10 @@ class Transaction:
                 os.symlink(link, path)
         _exchange(self.staging, self.root)
         _dirtied.discard(self.staging)
-        _save_spare_state(self.staging, self.live)  # the spare is now the site as it was
+        try:
+            _save_spare_state(self.staging, self.live)  # the spare is now the site as it was
+        except OSError:
+            pass  # committed all the same: the next build walks the spare to see what it holds
 
     def _in_place(self, written: list[str], removed: list[str]) -> None:
         """Rename the staged files into the output, after writing down how (see finish_interrupted)."""
@@ -289,9 +295,11 @@ def _same(target: str, content: bytes | Path | Link, trusted: Stat | None) -> St
         return now
     if isinstance(content, Link):
         try:
-            return now if os.path.samefile(content.path, target) else None
+            if os.path.samefile(content.path, target):
+                return now
         except OSError:
             return None
+        content = Path(content.path)  # another file: the same bytes, maybe (a page rendered again)
     data = content.read_bytes() if isinstance(content, Path) else content
     return now if now[0] == len(data) and Path(target).read_bytes() == data else None
 

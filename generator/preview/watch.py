@@ -11,7 +11,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .sources import is_temp_file
+from generator.paths import is_temp_file
 
 # Events that say a file was only looked at: the build's own reads cause them.
 READ_ONLY = {"opened", "closed_no_write"}

@@ -1,0 +1,288 @@
+"""The build's stages, in order, and the session that runs them:
+
+    config -> sources -> reads -> site -> routes -> pages -> output
+
+Each stage is a function from values to values, in its own package (read/, site/, render/,
+output/). A Session runs them and keeps what its last good run made, so that the next run
+reuses what did not change: the reads of unchanged files (the store keeps them between
+processes too) and, when an edit leaves every article where it was, the site's routes
+(`site.revise` makes the new site from the old one and the edited articles). `newsroom build`
+is one run of a new session; the preview keeps one session as long as it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator import config as config_mod
+from generator.diagnostics import Report, rel
+from generator.keys import digest, layouts_key
+from generator.output.writer import Link, Stat, Transaction, WriteStats
+from generator.read.reads import Reads, read_all
+from generator.read.sources import Sources, discover, layout_folders
+from generator.render.pages import Prints, Rendered, prints_of, render_pages, shared_key
+from generator.render.routes import Route, plan
+from generator.render.templates import Renderer
+from generator.render.views import Ref
+from generator.site import assemble as site_mod
+from generator.site.assemble import Site
+
+Progress = Callable[[str, int, int], None]
+MARKER = ".newsroom"  # in the output folder: newsroom made it, so stale files there may be removed
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a build is asked for."""
+
+    output: Path | None = None  # default: the config's output folder
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False  # warnings fail the build
+    base_url: str | None = None
+    write_files: bool = True  # false: check only
+    private: bool = False  # nobody else reads or writes the output (the preview's): written in place
+
+
+@dataclass
+class Result:
+    report: Report
+    site: Site | None = None  # None when the build stopped early, or had nothing to do
+    files: dict[str, str | Path] = field(default_factory=dict)  # output path -> the file it gets
+    stats: WriteStats | None = None  # None when nothing was written
+    seconds: float = 0.0
+    output: Path | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # pages, articles, tags, authors
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for `build --timings`
+    read: int = 0  # files read (the others came from the store or the session)
+    rendered: int = 0  # pages rendered (the others came from the store)
+    revised: bool = False  # the site was revised from the session's last one, not assembled
+
+    def ok(self, strict: bool = False) -> bool:
+        return not self.report.errors(strict)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the output held after the last commit: each file's (size, mtime) and each page's key."""
+
+    output: str = ""
+    files: dict[str, Stat] = field(default_factory=dict)
+    pages: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a good run made, for the next run of its session to reuse."""
+
+    config: object
+    layouts: bytes
+    renderer: Renderer
+    sources: Sources
+    site: Site
+    routes: list[Route]
+    showing: dict[int, list[int]]  # article index -> the routes whose arguments show it
+    prints: Prints
+    rendered: Rendered
+
+
+def build_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+class Session:
+    def __init__(self, site_dir: Path, options: Options, store, executor, progress: Progress | None = None,
+                 written: Written | None = None) -> None:
+        self.site_dir, self.options, self.store, self.executor = site_dir, options, store, executor
+        self.progress = progress
+        self.written = written or Written()  # the output as the last commit left it
+        self.reads: Reads | None = None  # the last run's, good or bad
+        self.last: Built | None = None  # the last run's, when it was good
+
+    def run(self, changed: set[str] | None = None, *, config=None, report: Report | None = None) -> Result:
+        """Build the site. `changed`: the files changed since the last run (absolute or site-relative
+        paths), when known; everything else is taken to be as it was."""
+        result = Result(report or Report())
+        clock = _Clock(result.timings)
+        try:
+            self._run(result, clock, changed, config)
+        except BaseException:
+            self.last = None
+            raise
+        result.seconds = clock.total()
+        return result
+
+    def _run(self, result: Result, clock: _Clock, changed: set[str] | None, config) -> None:
+        report, options = result.report, self.options
+        config = config or config_mod.load(self.site_dir, report, options.base_url)
+        if config is None:
+            self.last = None
+            return
+        result.output = options.output or self.site_dir / config.output_dir
+        if options.write_files:
+            check_output(self.site_dir, config, result.output, report)
+        folders = layout_folders(self.site_dir / config.layouts_dir)
+        layouts = layouts_key(folders, self.site_dir)
+        last = self.last if self.last and (self.last.config, self.last.layouts) == (config, layouts) else None
+        renderer = last.renderer if last else Renderer(self.site_dir, self.site_dir / config.layouts_dir, self.store)
+        templates_ok = bool(last) or renderer.check(report)
+        sources = discover(self.site_dir, config.content_dir, folders)
+        report.extend(sources.problems)
+        for path in sources.ignored:
+            report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
+        edited = self._relative(changed)
+        same_reader = self.reads is not None and self.reads.settings == (config.timezone, config.content_dir)
+        reads = read_all(self.site_dir, config, sources, self.store, self.executor, report,
+                         self.reads if same_reader else None, edited, self.progress)
+        self.reads, self.last = reads, None
+        result.read = reads.read
+        clock.mark("reading")
+        now = build_time()
+        site = _revised(last, sources, reads, edited, now, report) if last and edited is not None else None
+        result.revised = site is not None
+        if site is None:
+            site = site_mod.assemble(config, reads.items("article"), reads.items("author"), reads.items("page"),
+                                     sources.static, site_mod.Options(now, options.drafts, options.future), report,
+                                     reads.broken(), self.executor)
+        clock.mark("assembling")
+        routes = last.routes if result.revised else plan(site, report)
+        result.site, result.notices = site, site.notices
+        clock.mark("routes")
+        if not templates_ok or report.errors(options.strict):
+            return
+        prints = prints_of(site, self.executor, (last.site, last.prints) if last else None)
+        numbers = _shown(last.showing, reads, edited, site) if result.revised else range(len(routes))
+        rendered = render_pages(site, routes, list(numbers), renderer, shared_key(site, layouts), prints, self.store,
+                                self.executor, self.progress)
+        report.extend(rendered.problems)
+        result.rendered = rendered.rendered
+        if result.revised:
+            rendered = Rendered({**last.rendered.files, **rendered.files}, {**last.rendered.keys, **rendered.keys})
+        rendered.files[MARKER] = _marker(self.store)
+        result.files = rendered.files
+        result.counts = {"pages": sum(1 for path in rendered.files if path.endswith(".html")),
+                         "articles": len(site.articles), "tags": len(site.tag_names), "authors": len(site.authors)}
+        clock.mark("rendering")
+        if report.errors(options.strict):
+            return
+        if options.write_files:
+            result.stats = self._commit(result.output, rendered, only_changed=result.revised)
+            clock.mark("writing")
+        self.last = Built(config, layouts, renderer, sources, site, routes, last.showing if result.revised
+                          else _showing(routes), prints, rendered)
+
+    def _relative(self, changed: set[str] | None) -> set[str] | None:
+        """Changed paths as site-relative ones."""
+        if changed is None:
+            return None
+        root = self.site_dir.resolve()
+        found = set()
+        for path in changed:
+            full = Path(path) if Path(path).is_absolute() else root / path
+            try:
+                found.add(full.resolve().relative_to(root).as_posix())
+            except ValueError:
+                found.add(str(path))  # outside the site: never a source, but a change all the same
+        return found
+
+    def _commit(self, output: Path, rendered: Rendered, only_changed: bool) -> WriteStats:
+        """Put the pages in place: all of them at once, or only those whose key changed (`only_changed`:
+        the site has the same files as before)."""
+        root = str(output.resolve())
+        written = self.written if self.written.output == root else Written()
+        transaction = Transaction(output, written.files, private=self.options.private)
+        try:
+            for path, file in rendered.files.items():
+                current = path in rendered.keys and written.pages.get(path) == rendered.keys[path]
+                if only_changed and current:
+                    continue
+                transaction.stage(path, Link(file) if isinstance(file, str) else file, current)
+            stats = transaction.commit(remove_stale=not only_changed)
+        except BaseException as exc:
+            transaction.abort(failed=isinstance(exc, OSError))
+            raise
+        self.written = Written(root, stats.files, rendered.keys)
+        return stats
+
+
+def _revised(last: Built, sources: Sources, reads: Reads, edited: set[str], now: datetime,
+             report: Report) -> Site | None:
+    """The last site revised with the edited articles, when only articles it has were edited."""
+    if sources != last.sources or not edited or not edited <= set(last.site.links):
+        return None
+    articles, broken = [], reads.broken()
+    for path in sorted(edited):
+        if reads.kinds.get(path) != "article" or path in broken:
+            return None
+        articles.append(reads.files[path][1])
+    return site_mod.revise(last.site, articles, now, report)
+
+
+def _showing(routes: list[Route]) -> dict[int, list[int]]:
+    """For each article, the routes whose arguments show it (in any form)."""
+    showing: dict[int, list[int]] = {}
+
+    def visit(value, number: int) -> None:
+        if isinstance(value, Ref):
+            showing.setdefault(value.index, []).append(number)
+        elif isinstance(value, tuple):
+            for item in value:
+                visit(item, number)
+
+    for number, route in enumerate(routes):
+        visit(route.args, number)
+    return showing
+
+
+def _shown(showing: dict[int, list[int]], reads: Reads, edited: set[str], site: Site) -> list[int]:
+    index_of = {a.source: i for i, a in enumerate(site.articles)}
+    return sorted({n for path in edited for n in showing.get(index_of[path], [])})
+
+
+def _marker(store) -> str:
+    """The output's marker file, kept in the store like a page."""
+    key = digest("marker")
+    return store.file(key) or store.put(key, MARKER_TEXT)
+
+
+MARKER_TEXT = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
+
+
+def check_output(site_dir: Path, config, output: Path, report: Report) -> None:
+    """Refuse an output folder whose stale-file cleanup would delete sources or someone else's files."""
+    out, site = output.resolve(), site_dir.resolve()
+    shown = rel(out, site)
+    guarded = [site / config.content_dir, site / config.layouts_dir]
+    if out == site or out in site.parents:
+        report.error(shown, "the output folder holds the site itself; choose a folder inside it, like output/")
+    elif any(out == g or g in out.parents or out in g.parents for g in guarded):
+        report.error(shown, "the output folder must not be inside (or hold) content/ or layouts/")
+    elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        report.error(shown, "the output folder has files that newsroom did not write, and a build removes files "
+                     "that do not belong to the site; empty it or choose another folder")
+
+
+class _Clock:
+    """Seconds per stage, into `timings`."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.started = self.last = time.perf_counter()
+
+    def mark(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = now - self.last
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started

@@ -1,0 +1,281 @@
+"""Every URL the site serves: its template, what its context is made from, and where it comes from.
+
+A route's context is made by a function of the config, the site view and the route's `args`
+(plain values and views.Ref, which stand for an article's view): it receives nothing else, so
+what a page shows is what those arguments say, and pages.py keys each page by them. Routes are
+planned from the site's grouping and its articles' placements only, never from an article's
+title or body: an edit that leaves every article where it was (site.revise) keeps the same routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator import dates, urls
+from generator.diagnostics import Report
+from generator.render import views
+from generator.render.views import Ref
+from generator.site.assemble import Site
+
+SITEMAP_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Route:
+    url: str
+    template: str | None  # None for a file published as is
+    source: str  # the file it comes from, or what makes it ("config.yaml")
+    make: Callable[..., dict] | None = None  # the context: make(config, site view, *args)
+    args: tuple = ()  # all the context is made from, besides the config and the site view
+    static_source: str | None = None  # the file to copy, for static routes
+    sitemap: bool = False
+    lastmod: str | None = None
+    line: tuple[int, int] = (0, 0)  # where in `source` the URL comes from
+    fix: str = ""  # how a writer gives this route another URL; empty for generated pages
+
+
+SLUG_FIX = 'give it another "slug:" in its front matter'
+
+
+def plan(site: Site, report: Report) -> list[Route]:
+    """All routes, checked for URL collisions (both sources named)."""
+    routes: list[Route] = []
+    routes += _listing(site, "home", "Latest", urls.home(), range(len(site.articles)), "the home page")
+    routes += [_article(site, i) for i in range(len(site.articles))]
+    for section in site.config.sections:
+        routes += _listing(site, "section", section.title, urls.section_url(section.slug),
+                           site.by_section[section.slug], f'section "{section.title}" (config.yaml)',
+                           section=section.slug)
+    for slug, name in site.tag_names.items():
+        routes += _listing(site, "tag", name, urls.tag_url(slug), site.by_tag[slug], f'tag "{name}"')
+    for ident, author in site.authors.items():
+        routes += _listing(site, "author", author.name, urls.author_url(ident), site.by_author[ident],
+                           author.source, author=views.author_view(author, len(site.by_author[ident])),
+                           fix="rename the author's file")
+    routes += _indexes(site)
+    routes += [_page(p) for p in site.pages]
+    routes += _aliases(site)
+    routes += [Route(f.url, None, f.source, static_source=f.absolute_source, fix="rename or move the file")
+               for f in site.static]
+    routes += _sitemaps(site, routes)
+    return _unique(routes, report)
+
+
+def _article(site: Site, index: int) -> Route:
+    placed = site.placements[index]
+    return Route(placed.url, "article.html", placed.source, _article_context,
+                 (Ref(index, "whole"), tuple(Ref(i) for i in site.related[index])),
+                 sitemap=placed.status == "published", lastmod=dates.iso(placed.updated or placed.date),
+                 fix=SLUG_FIX, line=placed.lines[0])
+
+
+def _article_context(config, site: dict, article: dict, related: list[dict]) -> dict:
+    photo = article["photo"] or {}
+    return {"site": site, "article": article, "related": related,
+            "meta": views.meta(config, "article", article["title"], article["url"], article["summary"],
+                               image=photo.get("absolute_src"), image_alt=photo.get("alt"),
+                               feed_url=urls.feed(article["section"]["url"]), feed_title=article["section"]["title"],
+                               section=article["section"]["slug"], jsonld=views.article_jsonld(config, article),
+                               noindex=article["status"] != "published")}
+
+
+def _listing(site: Site, kind: str, title: str, url: str, indices, source: str,
+             section: str | None = None, author: dict | None = None, fix: str = "") -> list[Route]:
+    """A paginated listing and its feed: one abstraction for home, section, tag and author pages."""
+    indices = list(indices)
+    per_page = site.config.per_page
+    pages = max(1, -(-len(indices) // per_page))
+    routes = []
+    for number in range(1, pages + 1):
+        chunk = indices[(number - 1) * per_page : number * per_page]
+        routes.append(Route(urls.paged(url, number), "listing.html", source, _listing_context,
+                            (kind, title, url, tuple(Ref(i) for i in chunk), number, pages, section, author),
+                            sitemap=True, lastmod=_newest(site, chunk), fix=fix))
+    entries = indices[: site.config.feed_size]
+    routes.append(Route(urls.feed(url), "feed.xml", source, _feed_context,
+                        (title, url, tuple(Ref(i, "feed") for i in entries), _site_updated(site)), fix=fix))
+    return routes
+
+
+def _listing_context(config, site: dict, kind: str, title: str, url: str, articles: list[dict], number: int,
+                     pages: int, section: str | None, author: dict | None) -> dict:
+    own = urls.paged(url, number)
+    heading = title if number == 1 else f"{title}, page {number}"
+    listing = {
+        "kind": kind, "title": title, "articles": articles,
+        "page": number, "pages": pages, "feed_url": urls.feed(url), "author": author,
+        "prev_url": urls.paged(url, number - 1) if number > 1 else None,
+        "next_url": urls.paged(url, number + 1) if number < pages else None,
+    }
+    image = urls.absolute(config, author["photo"]) if author and author["photo"] else None
+    return {"site": site, "listing": listing,
+            "meta": views.meta(config, kind, heading, own, _listing_description(config, kind, title, author),
+                               feed_url=urls.feed(url), feed_title=title, section=section, image=image)}
+
+
+def _listing_description(config, kind: str, title: str, author: dict | None) -> str:
+    if author and author["bio_summary"]:
+        return author["bio_summary"]
+    return {"home": config.description, "section": f"{title}: the latest from {config.title}.",
+            "tag": f"Articles tagged {title} in {config.title}.",
+            "author": f"Articles by {title} in {config.title}."}[kind]
+
+
+def _feed_context(config, site: dict, title: str, url: str, entries: list[dict], site_updated: str) -> dict:
+    updated = max((e["updated_iso"] for e in entries), default=None) or site_updated
+    name = config.title if url == urls.home() else f"{title} – {config.title}"
+    feed = {"title": name, "id": urls.absolute(config, url), "url": urls.absolute(config, url),
+            "self_url": urls.absolute(config, urls.feed(url)), "updated_iso": updated, "entries": entries}
+    return {"site": site, "feed": feed, "meta": views.meta(config, "feed", name, urls.feed(url))}
+
+
+def _site_updated(site: Site) -> str:
+    """The newest date in the site: feeds of empty listings need one, and the clock would break determinism."""
+    newest = max((p.updated or p.date for p in site.placements), default=None)
+    return dates.iso(newest) if newest else "1970-01-01T00:00:00+00:00"
+
+
+def _newest(site: Site, chunk: list[int]) -> str | None:
+    moments = [site.placements[i].updated or site.placements[i].date for i in chunk]
+    return dates.iso(max(moments)) if moments else None
+
+
+def _indexes(site: Site) -> list[Route]:
+    tags = [{"name": name, "slug": slug, "url": urls.tag_url(slug), "count": len(site.by_tag[slug])}
+            for slug, name in sorted(site.tag_names.items(), key=lambda kv: (kv[1].casefold(), kv[0]))]
+    authors = [views.author_view(a, len(site.by_author[a.id]))
+               for a in sorted(site.authors.values(), key=lambda a: (a.name.casefold(), a.id))]
+    return [
+        Route(urls.TAGS, "tags.html", "the tags index", _tags_context, (tags,), sitemap=True),
+        Route(urls.AUTHORS, "authors.html", "the authors index", _authors_context, (authors,), sitemap=True),
+        Route(urls.NOT_FOUND, "404.html", "the 404 page", _not_found_context),
+        Route(urls.ROBOTS, "robots.txt", "the generated robots.txt", _robots_context),
+    ]
+
+
+def _tags_context(config, site: dict, tags: list[dict]) -> dict:
+    return {"site": site, "tags": tags,
+            "meta": views.meta(config, "tags", "Tags", urls.TAGS, f"Every topic covered by {config.title}.")}
+
+
+def _authors_context(config, site: dict, authors: list[dict]) -> dict:
+    return {"site": site, "authors": authors,
+            "meta": views.meta(config, "authors", "Authors", urls.AUTHORS, f"The writers of {config.title}.")}
+
+
+def _not_found_context(config, site: dict) -> dict:
+    return {"site": site, "meta": views.meta(config, "404", "Page not found", urls.NOT_FOUND, noindex=True)}
+
+
+def _robots_context(config, site: dict) -> dict:
+    return {"site": site, "sitemap_url": urls.absolute(config, urls.SITEMAP)}
+
+
+def _page(page) -> Route:
+    return Route(page.url, "page.html", page.source, _page_context, (page.title, page.body, page.url, page.summary),
+                 sitemap=True, fix=SLUG_FIX, line=page.lines.get("slug", (1, 1)))
+
+
+def _page_context(config, site: dict, title: str, body: str, url: str, summary: str) -> dict:
+    return {"site": site, "page": {"title": title, "body": body, "url": url},
+            "meta": views.meta(config, "page", title, url, summary)}
+
+
+def _aliases(site: Site) -> list[Route]:
+    routes = []
+    for index, placed in enumerate(site.placements):
+        for old in placed.aliases:
+            url = urls.alias(old)
+            routes.append(Route(url, "redirect.html", placed.source, _alias_context, (Ref(index), url),
+                                line=placed.lines[1], fix=f"remove or change the alias {old}"))
+    return routes
+
+
+def _alias_context(config, site: dict, article: dict, url: str) -> dict:
+    return {"site": site, "redirect": {"url": article["url"], "absolute_url": article["absolute_url"]},
+            "meta": views.meta(config, "redirect", article["title"], url, article["summary"], noindex=True)}
+
+
+def _sitemaps(site: Site, routes: list[Route]) -> list[Route]:
+    """One sitemap, or past 50,000 URLs an index of several, as the protocol says."""
+    entries = [{"loc": urls.absolute(site.config, r.url), "lastmod": r.lastmod} for r in routes if r.sitemap]
+    if len(entries) <= SITEMAP_LIMIT:
+        return [Route(urls.SITEMAP, "sitemap.xml", "the sitemap", _sitemap_context, (entries,))]
+    parts = [entries[i : i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)]
+    result = []
+    index = []
+    for number, part in enumerate(parts, 1):
+        url = urls.sitemap_part(number)
+        result.append(Route(url, "sitemap.xml", "the sitemap", _sitemap_context, (part,)))
+        newest = max((e["lastmod"] for e in part if e["lastmod"]), default=None)
+        index.append({"loc": urls.absolute(site.config, url), "lastmod": newest})
+    result.append(Route(urls.SITEMAP, "sitemap_index.xml", "the sitemap", _sitemap_index_context, (index,)))
+    return result
+
+
+def _sitemap_context(config, site: dict, entries: list[dict]) -> dict:
+    return {"site": site, "urls": entries}
+
+
+def _sitemap_index_context(config, site: dict, sitemaps: list[dict]) -> dict:
+    return {"site": site, "sitemaps": sitemaps}
+
+
+def _unique(routes: list[Route], report: Report) -> list[Route]:
+    """Drop and report routes that would leave the output folder, or whose file another route
+    already makes (or needs as a folder, or has as a folder); the writer's file is blamed, the
+    other one named."""
+    files: dict[str, Route] = {}
+    folders: dict[str, Route] = {}  # every folder some route's file is in, with the first such route
+    kept = []
+    for route in routes:
+        if not urls.is_safe(route.url):
+            report.error(route.source, f'URL "{route.url}" would leave the output folder; {route.fix or "change it"}',
+                         *route.line)
+            continue
+        path = urls.output_path(route.url)
+        parents = _folders(path)
+        other = files.get(path) or folders.get(path) or next((files[p] for p in parents if p in files), None)
+        if other is not None:
+            _collision(route, other, report)
+            continue
+        files[path] = route
+        for folder in parents:
+            folders.setdefault(folder, route)
+        kept.append(route)
+    return kept
+
+
+def _folders(path: str) -> list[str]:
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
+
+
+def _collision(route: Route, other: Route, report: Report) -> None:
+    """Report two routes that want one file (or a file and a folder). The writer's file is blamed
+    and the other named, with its line; when both are articles or pages, both files are told."""
+    blame, named = (route, other) if _blame_rank(route) >= _blame_rank(other) else (other, route)
+    where = blame.source if blame.fix else "config.yaml"
+    fix = blame.fix or "give the section another slug in config.yaml"
+    both = fix == named.fix == SLUG_FIX
+    if both:
+        fix = fix.replace("give it", "give one of them")
+    for one, two in [(blame, named), (named, blame)] if both else [(blame, named)]:
+        report.error(where if one is blame else one.source, f"{_clash(one, two)}; {fix}", *one.line)
+
+
+def _blame_rank(route: Route) -> int:
+    """Who gives way in a collision: an alias (an old URL) first, then a slug, then a file published
+    as is; generated pages (sections, tags...) never, their URLs come from config.yaml or the tags."""
+    if route.template == "redirect.html":
+        return 3
+    return 2 if route.fix == SLUG_FIX else 1 if route.fix else 0
+
+
+def _clash(route: Route, other: Route) -> str:
+    named = other.source + (f" (line {other.line[0]})" if other.line[0] > 1 else "")
+    if urls.output_path(route.url) == urls.output_path(other.url):
+        made = " (made from the file's name)" if route.fix == SLUG_FIX and route.line == (1, 1) else ""
+        return f"URL {route.url}{made} is also the URL of {named}"
+    return f"URL {route.url} and {other.url} (from {named}) cannot both exist: one would be a folder"

@@ -87,7 +87,7 @@ class Built:
     sources: Sources
     site: Site
     routes: list[Route]
-    showing: dict[int, list[int]]  # article index -> the routes whose arguments show it
+    showing: dict[int, list[int]] | None  # article index -> the routes whose arguments show it, once needed
     prints: Prints
     rendered: Rendered
 
@@ -114,59 +114,44 @@ class Session:
         paths), when known; everything else is taken to be as it was."""
         result = Result(report or Report())
         clock = _Clock(result.timings)
-        try:
-            self._run(result, clock, changed, config)
-        except BaseException:
-            self.last = None
-            raise
+        self._run(result, clock, changed, config)
         result.seconds = clock.total()
         return result
 
     def _run(self, result: Result, clock: _Clock, changed: set[str] | None, config) -> None:
         report, options = result.report, self.options
+        self.last, last = None, self.last  # set again only when this run is good
         config = config or config_mod.load(self.site_dir, report, options.base_url)
         if config is None:
-            self.last = None
             return
         result.output = options.output or self.site_dir / config.output_dir
         if options.write_files:
             check_output(self.site_dir, config, result.output, report)
         folders = layout_folders(self.site_dir / config.layouts_dir)
         layouts = layouts_key(folders, self.site_dir)
-        last = self.last if self.last and (self.last.config, self.last.layouts) == (config, layouts) else None
+        if last and (last.config, last.layouts) != (config, layouts):
+            last = None  # other settings or templates: nothing of that run applies
         renderer = last.renderer if last else Renderer(self.site_dir, self.site_dir / config.layouts_dir, self.store)
         templates_ok = bool(last) or renderer.check(report)
-        sources = discover(self.site_dir, config.content_dir, folders)
-        report.extend(sources.problems)
-        for path in sources.ignored:
-            report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
+        sources = find_sources(self.site_dir, config, folders, report)
         edited = self._relative(changed)
-        same_reader = self.reads is not None and self.reads.settings == (config.timezone, config.content_dir)
-        reads = read_all(self.site_dir, config, sources, self.store, self.executor, report,
-                         self.reads if same_reader else None, edited, self.progress)
-        self.reads, self.last = reads, None
+        reads = self._read(config, sources, edited, report)
         result.read = reads.read
         clock.mark("reading")
-        now = build_time()
-        site = _revised(last, sources, reads, edited, now, report) if last and edited is not None else None
-        result.revised = site is not None
-        if site is None:
-            site = site_mod.assemble(config, reads.items("article"), reads.items("author"), reads.items("page"),
-                                     sources.static, site_mod.Options(now, options.drafts, options.future), report,
-                                     reads.broken(), self.executor)
-        clock.mark("assembling")
-        routes = last.routes if result.revised else plan(site, report)
+        site, routes = self._site(last, config, sources, reads, edited, report)
+        result.revised = last is not None and routes is last.routes
         result.site, result.notices = site, site.notices
-        clock.mark("routes")
+        clock.mark("site and routes")
         if not templates_ok or report.errors(options.strict):
             return
         prints = prints_of(site, self.executor, (last.site, last.prints) if last else None)
-        numbers = _shown(last.showing, reads, edited, site) if result.revised else range(len(routes))
+        showing = (last.showing or _showing(routes)) if result.revised else None
+        numbers = _shown(showing, edited, site) if result.revised else range(len(routes))
         rendered = render_pages(site, routes, list(numbers), renderer, shared_key(site, layouts), prints, self.store,
                                 self.executor, self.progress)
         report.extend(rendered.problems)
         result.rendered = rendered.rendered
-        if result.revised:
+        if result.revised:  # the same routes: the pages not shown again are as they were
             rendered = Rendered({**last.rendered.files, **rendered.files}, {**last.rendered.keys, **rendered.keys})
         rendered.files[MARKER] = _marker(self.store)
         result.files = rendered.files
@@ -178,8 +163,28 @@ class Session:
         if options.write_files:
             result.stats = self._commit(result.output, rendered, only_changed=result.revised)
             clock.mark("writing")
-        self.last = Built(config, layouts, renderer, sources, site, routes, last.showing if result.revised
-                          else _showing(routes), prints, rendered)
+        self.last = Built(config, layouts, renderer, sources, site, routes, showing, prints, rendered)
+
+    def _read(self, config, sources: Sources, edited: set[str] | None, report: Report) -> Reads:
+        """Every source read; with what was edited known, the others are as the last run read them."""
+        earlier = self.reads if self.reads and self.reads.settings == (config.timezone, config.content_dir) else None
+        self.reads = read_all(self.site_dir, config, sources, self.store, self.executor, report, earlier, edited,
+                              self.progress)
+        return self.reads
+
+    def _site(self, last: Built | None, config, sources: Sources, reads: Reads, edited: set[str] | None,
+              report: Report) -> tuple[Site, list[Route]]:
+        """The site and its routes: the last run's revised with the edited articles where that can be,
+        since an edit that leaves every article where it was leaves every route as it was."""
+        now = build_time()
+        if last and edited is not None:
+            site = _revised(last, sources, reads, edited, now, report)
+            if site is not None:
+                return site, last.routes
+        options = site_mod.Options(now, self.options.drafts, self.options.future)
+        site = site_mod.assemble(config, reads.items("article"), reads.items("author"), reads.items("page"),
+                                 sources.static, options, report, reads.broken(), self.executor)
+        return site, plan(site, report)
 
     def _relative(self, changed: set[str] | None) -> set[str] | None:
         """Changed paths as site-relative ones."""
@@ -215,6 +220,15 @@ class Session:
         return stats
 
 
+def find_sources(site_dir: Path, config, folders: list[Path], report: Report) -> Sources:
+    """The site's files, sorted by kind; links out of the site and misplaced Markdown reported."""
+    sources = discover(site_dir, config.content_dir, folders)
+    report.extend(sources.problems)
+    for path in sources.ignored:
+        report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
+    return sources
+
+
 def _revised(last: Built, sources: Sources, reads: Reads, edited: set[str], now: datetime,
              report: Report) -> Site | None:
     """The last site revised with the edited articles, when only articles it has were edited."""
@@ -244,7 +258,8 @@ def _showing(routes: list[Route]) -> dict[int, list[int]]:
     return showing
 
 
-def _shown(showing: dict[int, list[int]], reads: Reads, edited: set[str], site: Site) -> list[int]:
+def _shown(showing: dict[int, list[int]], edited: set[str], site: Site) -> list[int]:
+    """The routes that show the edited articles."""
     index_of = {a.source: i for i, a in enumerate(site.articles)}
     return sorted({n for path in edited for n in showing.get(index_of[path], [])})
 

@@ -91,11 +91,13 @@ class Store:
         """Save the index; with `prune`, first delete what this build did not use, so the store
         holds one build's worth and does not grow without end."""
         if prune:
-            for key in self.index.keys() - self.used:
-                try:
-                    os.unlink(self.where(key))
-                except FileNotFoundError:
-                    pass
+            # Every file not used goes, those of other code and killed builds' temporary files too.
+            keep = {key.hex() for key in self.used}
+            for folder in os.scandir(self.folder) if os.path.isdir(self.folder) else []:
+                if folder.is_dir(follow_symlinks=False):
+                    for entry in os.scandir(folder.path):
+                        if entry.name not in keep:
+                            os.unlink(entry.path)
             self.index = {key: self.index[key] for key in self.used if key in self.index}
         save(Path(self.folder) / INDEX, self.index)
 

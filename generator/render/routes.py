@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from generator import dates, urls
 from generator.diagnostics import Report
@@ -41,16 +42,18 @@ SLUG_FIX = 'give it another "slug:" in its front matter'
 def plan(site: Site, report: Report) -> list[Route]:
     """All routes, checked for URL collisions (both sources named)."""
     routes: list[Route] = []
-    routes += _listing(site, "home", "Latest", urls.home(), range(len(site.articles)), "the home page")
+    newest = _site_updated(site)
+    listing = partial(_listing, site, newest)
+    routes += listing("home", "Latest", urls.home(), range(len(site.articles)), "the home page")
     routes += [_article(site, i) for i in range(len(site.articles))]
     for section in site.config.sections:
-        routes += _listing(site, "section", section.title, urls.section_url(section.slug),
+        routes += listing("section", section.title, urls.section_url(section.slug),
                            site.by_section[section.slug], f'section "{section.title}" (config.yaml)',
                            section=section.slug)
     for slug, name in site.tag_names.items():
-        routes += _listing(site, "tag", name, urls.tag_url(slug), site.by_tag[slug], f'tag "{name}"')
+        routes += listing("tag", name, urls.tag_url(slug), site.by_tag[slug], f'tag "{name}"')
     for ident, author in site.authors.items():
-        routes += _listing(site, "author", author.name, urls.author_url(ident), site.by_author[ident],
+        routes += listing("author", author.name, urls.author_url(ident), site.by_author[ident],
                            author.source, author=views.author_view(author, len(site.by_author[ident])),
                            fix="rename the author's file")
     routes += _indexes(site)
@@ -80,7 +83,7 @@ def _article_context(config, site: dict, article: dict, related: list[dict]) -> 
                                noindex=article["status"] != "published")}
 
 
-def _listing(site: Site, kind: str, title: str, url: str, indices, source: str,
+def _listing(site: Site, newest: str, kind: str, title: str, url: str, indices, source: str,
              section: str | None = None, author: dict | None = None, fix: str = "") -> list[Route]:
     """A paginated listing and its feed: one abstraction for home, section, tag and author pages."""
     indices = list(indices)
@@ -94,7 +97,7 @@ def _listing(site: Site, kind: str, title: str, url: str, indices, source: str,
                             sitemap=True, lastmod=_newest(site, chunk), fix=fix))
     entries = indices[: site.config.feed_size]
     routes.append(Route(urls.feed(url), "feed.xml", source, _feed_context,
-                        (title, url, tuple(Ref(i, "feed") for i in entries), _site_updated(site)), fix=fix))
+                        (title, url, tuple(Ref(i, "feed") for i in entries), None if entries else newest), fix=fix))
     return routes
 
 
@@ -122,7 +125,7 @@ def _listing_description(config, kind: str, title: str, author: dict | None) -> 
             "author": f"Articles by {title} in {config.title}."}[kind]
 
 
-def _feed_context(config, site: dict, title: str, url: str, entries: list[dict], site_updated: str) -> dict:
+def _feed_context(config, site: dict, title: str, url: str, entries: list[dict], site_updated: str | None) -> dict:
     updated = max((e["updated_iso"] for e in entries), default=None) or site_updated
     name = config.title if url == urls.home() else f"{title} – {config.title}"
     feed = {"title": name, "id": urls.absolute(config, url), "url": urls.absolute(config, url),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import escape
 
@@ -69,11 +69,11 @@ def photo_view(config: Config, photo: Photo | None) -> dict | None:
             "caption": photo.caption, "credit": photo.credit}
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """Article `index` of the site as a page's context receives it: a "teaser" (listings and
     related rails: no body), "whole" (its own page: with the body) or a "feed" entry (full text,
-    links made absolute). Routes hold these in place of the views; see Views.resolve."""
+    links made absolute). Routes hold these in place of the views; see Views.resolve. (A tuple,
+    since routes hold many: whatever looks into a route's arguments tells a Ref first.)"""
 
     index: int
     form: str = "teaser"

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from generator import config as config_mod
 from generator.diagnostics import Report
-from generator.keys import inputs_key
+from generator.keys import digest, inputs_key
 from generator.output.manifest import Manifest
 from generator.output.writer import WriteStats, file_stats
+from generator.read.reads import Reads, joined, pack, shares, unpack
 from generator.read.sources import default_layouts, layout_folders
 from generator.store import Store
 
@@ -55,16 +56,43 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
             return _nothing_to_do(Result(report, output=out), manifest)
     kept = Written(manifest.output, manifest.outputs, manifest.pages) if manifest else None
     with _store(site_dir, cache, use_cache) as store:
-        session = Session(site_dir, options, store, executor or best(), progress, kept)
+        earlier = saved_reads(site_dir, store, manifest) if use_cache else None
+        session = Session(site_dir, options, store, executor or best(), progress, kept, earlier)
         result = session.run(config=config, report=report)
         if cache is not None and result.stats is not None:
             summary = {"counts": result.counts, "notices": result.notices, "problems": list(report.items)}
             Manifest(inputs, session.written.output, session.written.files, session.written.pages, result.site.due,
-                     summary).save(cache)
+                     summary, _keep_reads(store, session.reads, earlier, manifest)).save(cache)
             store.close()
         elif cache is not None:
-            store.close(prune=False)  # what was read stays useful to the build that follows
+            store.close(prune=False)  # what was rendered stays useful to the build that follows
     return result
+
+
+def saved_reads(site_dir: Path, store: Store, manifest: Manifest | None = None) -> Reads | None:
+    """What the site's last good build read (None when there is no such build, or it is unreadable)."""
+    manifest = manifest or Manifest.load(site_dir / CACHE)
+    if not manifest or not manifest.reads:
+        return None
+    return joined([unpack(store.get(key)) for key in manifest.reads])
+
+
+def _keep_reads(store: Store, reads: Reads, earlier: Reads | None, manifest: Manifest | None) -> list[bytes]:
+    """The store's keys of `reads`, in shares: those that hold what they held for the earlier build
+    keep their keys, the others are put there (and what they replace is forgotten)."""
+    kept = manifest.reads if earlier is not None and manifest and manifest.reads else None
+    before = shares(earlier) if kept else {}
+    keys = []
+    for number, part in shares(reads).items():
+        if kept and before[number].files == part.files:
+            keys.append(kept[number])
+            continue
+        data = pack(part)
+        keys.append(digest("reads", data))
+        store.put(keys[-1], data)
+        if kept and kept[number] != keys[-1]:
+            store.forget(kept[number])
+    return keys
 
 
 @contextmanager

@@ -102,11 +102,13 @@ def build_time() -> datetime:
 
 class Session:
     def __init__(self, site_dir: Path, options: Options, store, executor, progress: Progress | None = None,
-                 written: Written | None = None) -> None:
+                 written: Written | None = None, reads: Reads | None = None) -> None:
+        """`written` and `reads`: what the output holds and what was read, as an earlier build left
+        them (a new session of the preview or of `build` starts warm from them)."""
         self.site_dir, self.options, self.store, self.executor = site_dir, options, store, executor
         self.progress = progress
         self.written = written or Written()  # the output as the last commit left it
-        self.reads: Reads | None = None  # the last run's, good or bad
+        self.reads = reads  # the last run's, good or bad
         self.last: Built | None = None  # the last run's, when it was good
 
     def run(self, changed: set[str] | None = None, *, config=None, report: Report | None = None) -> Result:
@@ -167,8 +169,7 @@ class Session:
 
     def _read(self, config, sources: Sources, edited: set[str] | None, report: Report) -> Reads:
         """Every source read; with what was edited known, the others are as the last run read them."""
-        earlier = self.reads if self.reads and self.reads.settings == (config.timezone, config.content_dir) else None
-        self.reads = read_all(self.site_dir, config, sources, self.store, self.executor, report, earlier, edited,
+        self.reads = read_all(self.site_dir, config, sources, self.executor, report, self.reads, edited,
                               self.progress)
         return self.reads
 

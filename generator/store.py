@@ -82,6 +82,10 @@ class Store:
             elif os.path.exists(self.where(key)):
                 self._note(key, self.where(key))
 
+    def forget(self, key: bytes) -> None:
+        """Not used by this build after all (what it replaced): deleted when the store closes."""
+        self.used.discard(key)
+
     def _note(self, key: bytes, path: str) -> None:
         info = os.stat(path)
         self.index[key] = (info.st_size, info.st_mtime_ns)

@@ -132,9 +132,10 @@ class Trash:
 
 def preview_latency(site: Path, edits: int = 7) -> tuple[float, float]:
     """Median seconds from saving an edit to the preview serving the new page: body edits, title edits."""
-    from generator.preview.server import Preview, make_server
+    from generator.cli import make_preview
+    from generator.preview.server import make_server
     from generator.preview.watch import watch
-    preview = Preview(site)
+    preview = make_preview(site)
     preview.rebuild()
     server = make_server(preview, "127.0.0.1", 0)
     observer = watch(site, preview.watched, preview.changes)

@@ -1,9 +1,10 @@
-"""The read stage: every source file read into the model, from the store when its bytes were read
-before (by this build's code and settings), on all cores otherwise."""
+"""The read stage: every source file read into the model on all cores, except those an earlier
+Reads has read with the same bytes (the session's last, or the last build's, kept in the store)."""
 
 from __future__ import annotations
 
 import pickle
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,7 +24,7 @@ class Reads:
 
     files: dict[str, tuple[bytes | None, object, list[Diagnostic]]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)  # path -> "article", "author" or "page"
-    read: int = 0  # files read (the others came from the store or an earlier build)
+    read: int = 0  # files read (the others came from an earlier Reads)
     settings: tuple = ()  # the reader's: a Reads made with others is of no use
 
     def items(self, kind: str) -> list:
@@ -38,51 +39,79 @@ class Reads:
         return [d for _, _, problems in self.files.values() for d in problems]
 
 
-def read_all(site_dir: Path, config, sources: Sources, store, executor, report: Report,
-             earlier: Reads | None = None, changed: set[str] | None = None,
-             progress: Callable | None = None) -> Reads:
-    """Read every source. `earlier` and `changed`: a previous Reads of this site and the files changed
-    since (site-relative); the others are taken from it without being looked at (the preview knows
-    from its watcher what changed). Problems go to `report`."""
-    reads = Reads(settings=(config.timezone, config.content_dir))
+def read_all(site_dir: Path, config, sources: Sources, executor, report: Report, earlier: Reads | None = None,
+             changed: set[str] | None = None, progress: Callable | None = None) -> Reads:
+    """Read every source; a file `earlier` read with the same bytes (and path) is taken from it.
+    With `changed` (site-relative paths changed since `earlier`), the other files are taken from
+    it without even being looked at: the preview knows from its watcher what changed. Problems
+    go to `report`."""
+    settings = (config.timezone, config.content_dir)
+    earlier = earlier if earlier is not None and earlier.settings == settings else None
+    known = {key: (item, problems) for key, item, problems in earlier.files.values()} if earlier else {}
+    reads = Reads(settings=settings)
     jobs = []
     for kind, paths in zip(KINDS, (sources.articles, sources.authors, sources.pages), strict=True):
         for path in paths:
             reads.kinds[path] = kind
-            if earlier is not None and changed is not None and path not in changed and path in earlier.files \
-                    and earlier.kinds.get(path) == kind:
+            if earlier and changed is not None and path not in changed and earlier.kinds.get(path) == kind:
                 reads.files[path] = earlier.files[path]
             else:
                 jobs.append((kind, path))
-    job = partial(_read, site_dir, config, store, Reader(config.tz, config.content_dir))
-    used = []
+    job = partial(_read, site_dir, config, known, Reader(config.tz, config.content_dir))
     results = executor.map(job, jobs, 16)
-    for done, ((_, path), (key, data, made)) in enumerate(zip(jobs, results, strict=True), 1):
-        item, problems = pickle.loads(data)
-        reads.files[path] = (key, item, problems)
-        if key is not None:
-            used.append(key)
-        reads.read += made
+    for done, ((_, path), (key, read)) in enumerate(zip(jobs, results, strict=True), 1):
+        reads.files[path] = (key, *(known[key] if read is None else read))
+        reads.read += read is not None and key is not None
         if progress:
             progress("reading", done, len(jobs))
-    store.adopt(used)
     reads.files = {path: reads.files[path] for path in reads.kinds}  # in the order of `sources`
     report.extend(reads.problems())
     return reads
 
 
-def _read(site_dir: Path, config, store, reader: Reader, job: tuple[str, str]) -> tuple[bytes | None, bytes, bool]:
-    """(read key, the pickled (item, problems), whether it was read now rather than taken from the store).
-    Runs in a worker: only the pickle travels back."""
+def _read(site_dir: Path, config, known: dict, reader: Reader, job: tuple[str, str]) -> tuple:
+    """(read key, (item, problems)), or (read key, None) for a file read before (in `known`). Runs in
+    a worker, which inherits `known`: what it holds never travels back."""
     kind, path = job
     try:
         raw = (site_dir / path).read_bytes()
     except OSError as exc:
-        return None, pickle.dumps((None, [Diagnostic(path, 0, 0, ERROR, f"cannot be read: {exc.strerror}")])), False
+        return None, (None, [Diagnostic(path, 0, 0, ERROR, f"cannot be read: {exc.strerror}")])
     key = read_key(config, kind, path, raw)
-    data = store.get(key)
-    if data is not None:
-        return key, data, False
-    data = pickle.dumps(getattr(reader, kind)(path, raw), protocol=pickle.HIGHEST_PROTOCOL)
-    store.put(key, data)
-    return key, data, True
+    return key, None if key in known else getattr(reader, kind)(path, raw)
+
+
+SHARES = 16  # Reads are kept in this many shares: a build that reads a few files saves only their shares
+
+
+def shares(reads: Reads) -> dict[int, Reads]:
+    """`reads` cut into SHARES parts by path (the same path always in the same part)."""
+    parts = {n: Reads(settings=reads.settings) for n in range(SHARES)}
+    for path, entry in reads.files.items():
+        part = parts[zlib.crc32(path.encode()) % SHARES]
+        part.files[path], part.kinds[path] = entry, reads.kinds[path]
+    return parts
+
+
+def joined(parts: list[Reads]) -> Reads | None:
+    """The Reads that `shares` cut (None if a part is missing or from other settings)."""
+    if not parts or any(p is None or p.settings != parts[0].settings for p in parts):
+        return None
+    whole = Reads(settings=parts[0].settings)
+    for part in parts:
+        whole.files.update(part.files)
+        whole.kinds.update(part.kinds)
+    return whole
+
+
+def pack(reads: Reads) -> bytes:
+    """A Reads as bytes, to keep in the store for the next build."""
+    return pickle.dumps(reads, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes | None) -> Reads | None:
+    try:
+        reads = pickle.loads(data) if data is not None else None
+    except (EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        return None
+    return reads if isinstance(reads, Reads) else None

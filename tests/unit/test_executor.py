@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 from generator.diagnostics import Report
 from generator.executor import Forked, Serial, cores
 from generator.read.content import Reader
-from generator.read.reads import read_all
+from generator.read.reads import pack, read_all, unpack
 from generator.read.sources import Sources
-from generator.store import Store
 
 NY = ZoneInfo("America/New_York")
 CONFIG = SimpleNamespace(tz=NY, timezone="America/New_York", content_dir="content")
@@ -37,27 +36,32 @@ def site_of(tmp_path, count: int) -> Sources:
     return sources
 
 
-def test_reading_on_all_cores_gives_what_reading_here_gives_and_the_store_keeps_it(tmp_path):
+def test_reading_on_all_cores_gives_what_reading_here_gives(tmp_path):
     sources = site_of(tmp_path, 120)
     sources.articles.append("content/articles/gone.md")
-    store = Store(tmp_path / "store")
-    forked = read_all(tmp_path, CONFIG, sources, store, Forked(minimum=1), Report())
-    here = read_all(tmp_path, CONFIG, sources, Store(tmp_path / "other"), Serial(), Report())
+    forked = read_all(tmp_path, CONFIG, sources, Forked(minimum=1), Report())
+    here = read_all(tmp_path, CONFIG, sources, Serial(), Report())
     assert forked.files == here.files and forked.read == 120
     reader = Reader(NY, "content")
     first = sources.articles[0]
     assert forked.files[first][1:] == reader.article(first, (tmp_path / first).read_bytes())
     assert "cannot be read" in forked.files["content/articles/gone.md"][2][0].message
-    again = read_all(tmp_path, CONFIG, sources, store, Forked(minimum=1), Report())
-    assert again.read == 0 and again.files == forked.files  # every file from the store
+
+
+def test_files_read_before_are_taken_from_the_earlier_reads_by_their_bytes(tmp_path):
+    sources = site_of(tmp_path, 120)
+    first = read_all(tmp_path, CONFIG, sources, Forked(minimum=1), Report())
+    (tmp_path / sources.articles[0]).write_text("---\ntitle: Edited\ndate: 2021-04-02\nauthor: kate\n---\nNew.\n")
+    again = unpack(pack(read_all(tmp_path, CONFIG, sources, Forked(minimum=1), Report(), first)))
+    assert again.read == 1 and again.files[sources.articles[0]][1].title == "Edited"
+    assert again.files[sources.articles[1]] == first.files[sources.articles[1]]
 
 
 def test_files_not_changed_since_an_earlier_read_are_not_looked_at(tmp_path):
     sources = site_of(tmp_path, 3)
-    store = Store(tmp_path / "store")
-    first = read_all(tmp_path, CONFIG, sources, store, Serial(), Report())
+    first = read_all(tmp_path, CONFIG, sources, Serial(), Report())
     (tmp_path / sources.articles[0]).write_text("---\ntitle: Edited\ndate: 2021-04-02\nauthor: kate\n---\nNew.\n")
     (tmp_path / sources.articles[1]).unlink()  # not said to have changed: taken as it was
-    again = read_all(tmp_path, CONFIG, sources, store, Serial(), Report(), first, {sources.articles[0]})
+    again = read_all(tmp_path, CONFIG, sources, Serial(), Report(), first, {sources.articles[0]})
     assert again.files[sources.articles[0]][1].title == "Edited" and again.read == 1
     assert again.files[sources.articles[1]] == first.files[sources.articles[1]]

@@ -30,9 +30,6 @@ class Serial:
         return map(job, items)
 
 
-SERIAL = Serial()
-
-
 class Forked:
     """Forked workers for lists of at least `minimum` items, and a chunk for each worker; fewer are done
     here, faster than a pool starts."""

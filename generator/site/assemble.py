@@ -16,7 +16,6 @@ from functools import partial
 from generator import urls
 from generator.config import Config
 from generator.diagnostics import Report, did_you_mean
-from generator.executor import SERIAL
 from generator.model import Article, Author, Page, StaticFile
 from generator.site.links import Anchors, link_targets, resolve_links
 from generator.site.related import TAG_UNIT, related
@@ -75,9 +74,9 @@ class Site:
 
 
 def assemble(config: Config, articles: list[Article], authors: list[Author], pages: list[Page],
-             static: list[StaticFile], options: Options, report: Report, broken: frozenset[str] = frozenset(),
-             executor=SERIAL) -> Site:
-    """Resolve references and group articles; problems go to `report`.
+             static: list[StaticFile], options: Options, report: Report, broken: frozenset[str], executor) -> Site:
+    """Resolve references and group articles; problems go to `report`. Related articles are found
+    with `executor` (see executor.py), on every core when it has them.
 
     `broken` names the sources that have errors of their own (already reported): those that
     could be read are still checked for their references (authors, section, photo, links), so

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from generator import config as config_mod
 from generator.config import Config, Section
 from generator.diagnostics import Report
+from generator.executor import Serial
 from generator.model import StaticFile
 from generator.read import content
 from generator.site import assemble as site_mod
@@ -36,7 +37,7 @@ AUTHORS = [author("kate", "Kate Michael"), author("alexa", "Alexa Hornbeck")]
 def assemble(articles, static=(), broken=frozenset(), **options):
     report = Report()
     built = site_mod.assemble(CONFIG, list(articles), AUTHORS, [], list(static),
-                              site_mod.Options(NOW, **options), report, broken)
+                              site_mod.Options(NOW, **options), report, broken, Serial())
     return built, [d.format() for d in report.sorted()]
 
 

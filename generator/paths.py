@@ -32,21 +32,37 @@ def walk(root: Path, inside: Path | None = None, problems: list[Diagnostic] | No
     to `shown`), so that nothing outside the site is ever read or published, whatever a pull
     request adds (a link to /proc/self/environ would publish CI's secrets)."""
     inside = (inside or root).resolve()
-    seen = {root.resolve()}
-    found = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=True):
-        here = Path(folder)
-        rel = here.relative_to(root).as_posix()
-        kept = []
-        for name in sorted(d for d in dirnames if not d.startswith(".")):
-            real = _link_target(here / name, inside, problems, shown or inside)
-            if real is not None and real not in seen:  # a link back up would loop forever
-                seen.add(real)
-                kept.append(name)
-        dirnames[:] = kept
-        for name in filenames:
-            if not is_temp_file(name) and _link_target(here / name, inside, problems, shown or inside):
-                found.append(name if rel == "." else f"{rel}/{name}")
+    shown = shown or inside
+    seen = {str(root.resolve())}  # folders walked, as they really are: a link back up would loop forever
+    found: list[str] = []
+
+    def visit(folder: str, real: str, prefix: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)  # a folder seen twice: the first name wins
+        for entry in entries:  # the entry's type comes with the listing: one system call per folder
+            name = entry.name
+            if entry.is_symlink():
+                if name.startswith(".") or is_temp_file(name):
+                    continue
+                target = _link_target(Path(entry.path), inside, problems, shown)
+                if target is None:
+                    continue
+                if target.is_dir():
+                    if str(target) not in seen:
+                        seen.add(str(target))
+                        visit(entry.path, str(target), f"{prefix}{name}/")
+                else:
+                    found.append(prefix + name)
+            elif entry.is_dir():
+                inner = os.path.join(real, name)
+                if not name.startswith(".") and inner not in seen:
+                    seen.add(inner)
+                    visit(entry.path, inner, f"{prefix}{name}/")
+            elif not is_temp_file(name):
+                found.append(prefix + name)
+
+    if root.is_dir():
+        visit(str(root), str(root.resolve()), "")
     return sorted(found)
 
 

@@ -13,6 +13,7 @@ is one run of a new session; the preview keeps one session as long as it runs.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -135,8 +136,12 @@ class Session:
             last = None  # other settings or templates: nothing of that run applies
         renderer = last.renderer if last else Renderer(self.site_dir, self.site_dir / config.layouts_dir, self.store)
         templates_ok = bool(last) or renderer.check(report)
-        sources = find_sources(self.site_dir, config, folders, report)
         edited = self._relative(changed)
+        if last and _only_edited(self.site_dir, edited, last.sources):
+            sources = last.sources  # no file came or went: the site's files are the same
+        else:
+            sources = discover(self.site_dir, config.content_dir, folders)
+        report_sources(sources, report)
         reads = self._read(config, sources, edited, report)
         result.read = reads.read
         clock.mark("reading")
@@ -221,13 +226,27 @@ class Session:
         return stats
 
 
-def find_sources(site_dir: Path, config, folders: list[Path], report: Report) -> Sources:
-    """The site's files, sorted by kind; links out of the site and misplaced Markdown reported."""
-    sources = discover(site_dir, config.content_dir, folders)
+def report_sources(sources: Sources, report: Report) -> None:
+    """Links out of the site, and Markdown files where no kind of source is."""
     report.extend(sources.problems)
     for path in sources.ignored:
         report.warning(path, "not published: Markdown files belong in articles/, authors/ or pages/")
-    return sources
+
+
+def _only_edited(site_dir: Path, edited: set[str] | None, sources: Sources) -> bool:
+    """Whether every changed path is a source the site has, still a plain file: nothing was added,
+    removed or renamed (the watcher names both sides of those), and no file became a link."""
+    if not edited:
+        return False
+    known = {*sources.articles, *sources.authors, *sources.pages, *(f.source for f in sources.static)}
+    for path in edited:
+        try:
+            info = os.lstat(site_dir / path)
+        except OSError:
+            return False
+        if path not in known or not stat.S_ISREG(info.st_mode):
+            return False
+    return True
 
 
 def _revised(last: Built, sources: Sources, reads: Reads, edited: set[str], now: datetime,
@@ -261,8 +280,7 @@ def _showing(routes: list[Route]) -> dict[int, list[int]]:
 
 def _shown(showing: dict[int, list[int]], edited: set[str], site: Site) -> list[int]:
     """The routes that show the edited articles."""
-    index_of = {a.source: i for i, a in enumerate(site.articles)}
-    return sorted({n for path in edited for n in showing.get(index_of[path], [])})
+    return sorted({n for path in edited for n in showing.get(site.positions[path], [])})
 
 
 def _marker(store) -> str:

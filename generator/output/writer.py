@@ -135,16 +135,17 @@ class Transaction:
             os.rename(self.staging, self.root)
             files = {rel: now for rel, (_, now, _) in self.staged.items()}
             return WriteStats(written=len(files), files=files, changed=list(files), kept=kept)
-        if not remove_stale:  # the output's other files belong to the new site as they are
+        if not remove_stale and self.mode == "spare":  # the spare must hold the output's other files too
             for rel, now in self.live.items():
                 self.staged.setdefault(rel, (None, now, None))
         written = [rel for rel, (where, _, _) in self.staged.items() if where is not None]
-        removed = sorted(self.live.keys() - self.staged.keys())
+        removed = sorted(self.live.keys() - self.staged.keys()) if remove_stale else []
         if self.mode == "spare":
             self._swap()
         else:
             self._in_place(written, removed)
-        files = {rel: now for rel, (_, now, _) in self.staged.items()}
+        staged = {rel: now for rel, (_, now, _) in self.staged.items()}
+        files = staged if remove_stale else {**self.live, **staged}  # the others as they are
         return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
                           changed=written + removed, files=files, kept=kept)
 

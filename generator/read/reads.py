@@ -3,6 +3,7 @@ Reads has read with the same bytes (the session's last, or the last build's, kep
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import zlib
 from collections.abc import Callable
@@ -36,7 +37,7 @@ class Reads:
                          if item is None or any(d.severity == ERROR for d in problems))
 
     def problems(self) -> list[Diagnostic]:
-        return [d for _, _, problems in self.files.values() for d in problems]
+        return list(itertools.chain.from_iterable(problems for _, _, problems in self.files.values()))
 
 
 def read_all(site_dir: Path, config, sources: Sources, executor, report: Report, earlier: Reads | None = None,
@@ -47,16 +48,19 @@ def read_all(site_dir: Path, config, sources: Sources, executor, report: Report,
     go to `report`."""
     settings = (config.timezone, config.content_dir)
     earlier = earlier if earlier is not None and earlier.settings == settings else None
-    known = {key: (item, problems) for key, item, problems in earlier.files.values()} if earlier else {}
+    skip = earlier is not None and changed is not None  # files not changed are taken as they are
     reads = Reads(settings=settings)
     jobs = []
     for kind, paths in zip(KINDS, (sources.articles, sources.authors, sources.pages), strict=True):
         for path in paths:
             reads.kinds[path] = kind
-            if earlier and changed is not None and path not in changed and earlier.kinds.get(path) == kind:
+            if skip and path not in changed and earlier.kinds.get(path) == kind:
                 reads.files[path] = earlier.files[path]
             else:
+                reads.files[path] = None  # its place, in the order of `sources`
                 jobs.append((kind, path))
+    # Known by their bytes: what the earlier build read (a changed file is read again, whatever it holds).
+    known = {key: (item, problems) for key, item, problems in earlier.files.values()} if earlier and not skip else {}
     job = partial(_read, site_dir, config, known, Reader(config.tz, config.content_dir))
     results = executor.map(job, jobs, 16)
     for done, ((_, path), (key, read)) in enumerate(zip(jobs, results, strict=True), 1):
@@ -64,7 +68,6 @@ def read_all(site_dir: Path, config, sources: Sources, executor, report: Report,
         reads.read += read is not None and key is not None
         if progress:
             progress("reading", done, len(jobs))
-    reads.files = {path: reads.files[path] for path in reads.kinds}  # in the order of `sources`
     report.extend(reads.problems())
     return reads
 

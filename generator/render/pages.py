@@ -41,22 +41,20 @@ class Rendered:
 
 
 def prints_of(site, executor, earlier: tuple | None = None) -> Prints:
-    """Every article's digests; `earlier`, an earlier (site, Prints): articles it has as they are,
-    with the same authors and tags, keep their digests."""
-    same = earlier is not None and earlier[0].authors is site.authors and earlier[0].tag_names is site.tag_names
-    old = {id(a): i for i, a in enumerate(earlier[0].articles)} if same else {}
-    todo = [i for i, a in enumerate(site.articles) if id(a) not in old]
-    made = dict(zip(todo, executor.map(partial(_print, site), todo, 256), strict=True))
-    prints = Prints()
-    for index, article in enumerate(site.articles):
-        teaser, whole = made[index] if index in made else _reuse(earlier[1], old[id(article)])
-        prints.teaser.append(teaser)
-        prints.whole.append(whole)
+    """Every article's digests; `earlier`, an earlier (site, Prints): the articles it has at the same
+    place, as they are and with the same authors and tags (a revised site), keep their digests."""
+    old_site, old = earlier if earlier is not None else (None, Prints())
+    same = old_site is not None and old_site.authors is site.authors and old_site.tag_names is site.tag_names \
+        and len(old_site.articles) == len(site.articles)
+    if same:
+        prints = Prints(list(old.teaser), list(old.whole))
+        todo = [i for i, (a, b) in enumerate(zip(site.articles, old_site.articles, strict=True)) if a is not b]
+    else:
+        prints = Prints([b""] * len(site.articles), [b""] * len(site.articles))
+        todo = list(range(len(site.articles)))
+    for index, (teaser, whole) in zip(todo, executor.map(partial(_print, site), todo, 256), strict=True):
+        prints.teaser[index], prints.whole[index] = teaser, whole
     return prints
-
-
-def _reuse(prints: Prints, index: int) -> tuple[bytes, bytes]:
-    return prints.teaser[index], prints.whole[index]
 
 
 def _print(site, index: int) -> tuple[bytes, bytes]:

@@ -71,6 +71,7 @@ class Site:
     tag_weights: dict[str, int] = field(default_factory=dict)  # rarer tags weigh more (see related)
     due: float | None = None  # when the next article left out as scheduled is due (a timestamp)
     links: dict[str, str] = field(default_factory=dict, repr=False)  # source file -> URL, for links
+    positions: dict[str, int] = field(default_factory=dict, repr=False)  # article source -> its index
 
 
 def assemble(config: Config, articles: list[Article], authors: list[Author], pages: list[Page],
@@ -106,7 +107,8 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     placements = [Placement.of(a) for a in resolved]
     grouped = _group(config, placements, tag_names, authors_by_id)
     site = Site(config, resolved, authors_by_id, pages, static, tag_names, placements, notices=notices,
-                due=None if options.future else due, links=targets, **grouped)
+                due=None if options.future else due, links=targets,
+                positions={a.source: i for i, a in enumerate(resolved)}, **grouped)
     return replace(site, related=list(executor.map(partial(related, site), range(len(resolved)), 256)))
 
 
@@ -116,11 +118,10 @@ def revise(site: Site, edited: list[Article], now: datetime, report: Report) -> 
     needs `assemble`, which also reports them. What a Site holds besides its articles is made
     from their placements, which are unchanged: it is the same for the new site."""
     files = {f.source: f.url for f in site.static}
-    index_of = {a.source: i for i, a in enumerate(site.articles)}
     articles = list(site.articles)
     anchors = Anchors([*site.articles, *edited], site.pages)
     for new in edited:
-        index = index_of.get(new.source)
+        index = site.positions.get(new.source)
         if index is None:
             return None
         old = site.articles[index]

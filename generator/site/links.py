@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import posixpath
 import re
@@ -34,8 +35,12 @@ class Anchors:
     """The ids in each article's and page's body, found when a link's #fragment needs them."""
 
     def __init__(self, articles: list[Article], pages: list[Page]) -> None:
-        self.bodies = {item.source: item.body for item in [*articles, *pages]}
+        self.items = [*articles, *pages]
         self.found: dict[str, set[str]] = {}
+
+    @functools.cached_property
+    def bodies(self) -> dict[str, str]:  # made when a fragment is first checked
+        return {item.source: item.body for item in self.items}
 
     def has(self, source: str) -> bool:
         return source in self.bodies

@@ -11,16 +11,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import config as config_mod
+from generator.dates import build_time
 from generator.diagnostics import Report
 from generator.keys import digest, inputs_key
+from generator.output.guard import check_output
 from generator.output.manifest import Manifest
 from generator.output.writer import WriteStats, file_stats
 from generator.read.reads import Reads, joined, pack, shares, unpack
 from generator.read.sources import default_layouts, layout_folders
+from generator.results import Options, Result, Written
 from generator.store import Store
 
 if TYPE_CHECKING:
-    from generator.pipeline import Progress, Result
+    from generator.pipeline import Progress
 
 CACHE = ".cache/newsroom"  # in the site; keep it between CI runs to make builds warm
 STORE = "store"
@@ -35,8 +38,6 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     it reported. `use_cache`: false, nothing is taken from the site's cache or kept there."""
     # Markdown, Jinja and the stages are imported only by a build that has work to do: loading them
     # is most of what a build with nothing to do would take on a small site.
-    from generator.executor import best
-    from generator.pipeline import Options, Result, Session, Written, build_time, check_output
 
     report = Report()
     config = config_mod.load(site_dir, report, base_url)
@@ -54,6 +55,11 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
         manifest = Manifest.load(cache)
         if manifest and manifest.still_holds(inputs, out, build_time().timestamp()):
             return _nothing_to_do(Result(report, output=out), manifest)
+    # Markdown, Jinja and the stages are imported only by a build that has work to do: loading them
+    # is most of what a build with nothing to do would take on a small site.
+    from generator.executor import best
+    from generator.pipeline import Session
+
     kept = Written(manifest.output, manifest.outputs, manifest.pages) if manifest else None
     with _store(site_dir, cache, use_cache) as store:
         earlier = saved_reads(site_dir, store, manifest) if use_cache else None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 # YAML also allows "2021-04-02 09:30:00 -4" (a space and a short offset).
 _YAML_OFFSET = re.compile(r"^(.*\d)\s*([+-])(\d{1,2})(?::?(\d{2}))?$")
@@ -81,3 +82,11 @@ MONTHS = ("January February March April May June July August September October "
 def display(moment: datetime) -> str:
     """"April 2, 2021", the same on every machine whatever its locale."""
     return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def build_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)

@@ -16,66 +16,28 @@ import os
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from generator import config as config_mod
-from generator.diagnostics import Report, rel
+from generator.dates import build_time
+from generator.diagnostics import Report
 from generator.keys import digest, layouts_key
-from generator.output.writer import Link, Stat, Transaction, WriteStats
-from generator.read.reads import Reads, read_all
+from generator.output.guard import MARKER, MARKER_TEXT, check_output
+from generator.output.writer import Link, Transaction, WriteStats
+from generator.read.reading import read_all
+from generator.read.reads import Reads
 from generator.read.sources import Sources, discover, layout_folders
 from generator.render.pages import Prints, Rendered, prints_of, render_pages, shared_key
 from generator.render.routes import Route, plan
 from generator.render.templates import Renderer
 from generator.render.views import Ref
+from generator.results import Options, Result, Written
 from generator.site import assemble as site_mod
 from generator.site.assemble import Site
 
 Progress = Callable[[str, int, int], None]
-MARKER = ".newsroom"  # in the output folder: newsroom made it, so stale files there may be removed
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a build is asked for."""
-
-    output: Path | None = None  # default: the config's output folder
-    drafts: bool = False
-    future: bool = False
-    strict: bool = False  # warnings fail the build
-    base_url: str | None = None
-    write_files: bool = True  # false: check only
-    private: bool = False  # nobody else reads or writes the output (the preview's): written in place
-
-
-@dataclass
-class Result:
-    report: Report
-    site: Site | None = None  # None when the build stopped early, or had nothing to do
-    files: dict[str, str | Path] = field(default_factory=dict)  # output path -> the file it gets
-    stats: WriteStats | None = None  # None when nothing was written
-    seconds: float = 0.0
-    output: Path | None = None
-    counts: dict[str, int] = field(default_factory=dict)  # pages, articles, tags, authors
-    notices: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for `build --timings`
-    read: int = 0  # files read (the others came from the store or the session)
-    rendered: int = 0  # pages rendered (the others came from the store)
-    revised: bool = False  # the site was revised from the session's last one, not assembled
-
-    def ok(self, strict: bool = False) -> bool:
-        return not self.report.errors(strict)
-
-
-@dataclass(frozen=True)
-class Written:
-    """What the output held after the last commit: each file's (size, mtime) and each page's key."""
-
-    output: str = ""
-    files: dict[str, Stat] = field(default_factory=dict)
-    pages: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,14 +53,6 @@ class Built:
     showing: dict[int, list[int]] | None  # article index -> the routes whose arguments show it, once needed
     prints: Prints
     rendered: Rendered
-
-
-def build_time() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)
 
 
 class Session:
@@ -287,23 +241,6 @@ def _marker(store) -> str:
     """The output's marker file, kept in the store like a page."""
     key = digest("marker")
     return store.file(key) or store.put(key, MARKER_TEXT)
-
-
-MARKER_TEXT = b"Written by `newsroom build`, which removes files here that are not part of the site.\n"
-
-
-def check_output(site_dir: Path, config, output: Path, report: Report) -> None:
-    """Refuse an output folder whose stale-file cleanup would delete sources or someone else's files."""
-    out, site = output.resolve(), site_dir.resolve()
-    shown = rel(out, site)
-    guarded = [site / config.content_dir, site / config.layouts_dir]
-    if out == site or out in site.parents:
-        report.error(shown, "the output folder holds the site itself; choose a folder inside it, like output/")
-    elif any(out == g or g in out.parents or out in g.parents for g in guarded):
-        report.error(shown, "the output folder must not be inside (or hold) content/ or layouts/")
-    elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        report.error(shown, "the output folder has files that newsroom did not write, and a build removes files "
-                     "that do not belong to the site; empty it or choose another folder")
 
 
 class _Clock:

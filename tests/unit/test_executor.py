@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 from generator.diagnostics import Report
 from generator.executor import Forked, Serial, cores
 from generator.read.content import Reader
-from generator.read.reads import pack, read_all, unpack
+from generator.read.reading import read_all
+from generator.read.reads import pack, unpack
 from generator.read.sources import Sources
 
 NY = ZoneInfo("America/New_York")

@@ -167,8 +167,6 @@ class Transaction:
                 temp = f"{path}.{os.getpid()}.tmp"
                 _link_or_copy(os.path.join(self.root, rel), temp)
                 _replace(temp, path)
-                if os.path.lexists(temp):  # `path` was that very file already: rename does nothing then
-                    os.unlink(temp)
         for rel in spare.keys() - self.staged.keys():
             _remove(self.staging, rel)
         for rel in self.folder_links:
@@ -341,6 +339,8 @@ def _replace(source: str, target: str) -> None:
         else:
             _make_folder(os.path.dirname(target))
         os.replace(source, target)
+    if os.path.lexists(source):  # both were links to one file (a page from the store): rename does nothing then
+        os.unlink(source)
 
 
 def _link_or_copy(source: str, target: str) -> None:

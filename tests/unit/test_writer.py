@@ -3,7 +3,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from generator.output.writer import Transaction, write
+from generator.output.writer import Link, Transaction, write
 
 
 def snapshot(root):
@@ -135,3 +135,19 @@ def test_stale_files_go_with_the_folders_they_leave_empty_and_links_to_folders_s
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
         "a", "a/keep.html", "keep.html", "linked-folder"]
     assert (elsewhere / "theirs.txt").read_text() == "x"
+
+
+def test_a_page_linked_back_from_the_store_leaves_no_temporary_file(tmp_path):
+    """A spare may already hold the very file (a link to the same stored page) that a build stages
+    there: renaming one link onto another of the same file does nothing, and the temporary link must
+    not be left behind to be published."""
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_text("old page")
+    new.write_text("new page")
+    out = tmp_path / "out"
+    for page in (old, new, old, new):
+        transaction = Transaction(out)
+        transaction.stage("index.html", Link(str(page)))
+        transaction.commit()
+        assert sorted(p.name for p in out.rglob("*")) == ["index.html"]
+        assert (out / "index.html").read_text() == page.read_text()

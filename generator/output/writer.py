@@ -40,7 +40,7 @@ PRIVATE = (JOURNAL, INSIDE_STAGING, SPARE_STATE)  # never part of the site
 
 @dataclass(frozen=True)
 class Link:
-    """A file to hard-link into place (copied where linking fails): the cache's copy of a page."""
+    """A file to hard-link into place (copied where linking fails): a page in the store."""
 
     path: str
     stat: Stat | None = None  # its (size, mtime), when known: a link to it has the same
@@ -53,7 +53,6 @@ class WriteStats:
     removed: int = 0
     changed: list[str] = field(default_factory=list)  # written or removed, output-relative
     files: dict[str, Stat] = field(default_factory=dict)  # every file written or checked, as it now is
-    kept: dict[str, Stat] = field(default_factory=dict)  # the second copies asked for, as they now are
 
 
 class Transaction:
@@ -61,10 +60,7 @@ class Transaction:
 
     `known` holds the (size, mtime) an earlier write left each file with: a file staged as
     `current` (its bytes are those of that write) that is still as it was left is not read again
-    to be compared. A staged file
-    may also be kept (hard-linked, or copied where that fails) at a second path: the cache's copy
-    of a page. Files may be staged in worker processes forked after the transaction began: they
-    call `put` and pass what it returns to `record` in this one.
+    to be compared.
     """
 
     def __init__(self, output: Path, known: dict[str, Stat] | None = None, private: bool = False):
@@ -94,60 +90,55 @@ class Transaction:
         self.live = dict(self.known) if private else file_stats(Path(self.root), self.folder_links)
         self.spare = _spare_state(self.staging) if self.mode == "spare" else None
 
-    def stage(self, rel: str, content: bytes | Path | Link, current: bool = False, keep: str | None = None) -> None:
-        self.staged[rel] = self.put(rel, content, current, keep)
-
-    def put(self, rel: str, content: bytes | Path | Link, current: bool = False, keep: str | None = None) -> tuple:
+    def stage(self, rel: str, content: bytes | Path | Link, current: bool = False) -> None:
         """Stage a file now. `current`: its bytes are those of the file the output has, if that is
-        still as an earlier write left it. Returns (where it was staged, or None when the output
-        already holds these bytes; its stat; the kept copy's stat)."""
+        still as an earlier write left it."""
+        self.staged[rel] = self._stage(rel, content, current)
+
+    def _stage(self, rel: str, content: bytes | Path | Link, current: bool) -> tuple[str | None, Stat]:
+        """(where it was staged, or None when the output already holds these bytes; its stat)."""
         target = os.path.normpath(os.path.join(self.root, rel))
         if not target.startswith(self.root + os.sep):  # urls.is_safe refused such URLs; this is the last guard
             raise ValueError(f"refusing to write outside the output folder: {rel}")
         if self.mode == "new":
-            return _put(os.path.join(self.staging, rel), content, keep, folders=True)
+            return _put(os.path.join(self.staging, rel), content, folders=True)
         trusted = self.known.get(rel) if current else None
         # The walk of the output has each file's stat: a file as the last write left it needs no other look.
         now = trusted if trusted is not None and self.live.get(rel) == trusted else _same(target, content, trusted)
         if now is not None:
-            return None, now, _keep(target, keep)
+            return None, now
         if self.mode == "in place":
             return _put(os.path.join(self.staging, hashlib.blake2b(rel.encode(), digest_size=16).hexdigest()),
-                        content, keep)
+                        content)
         _dirty(self.staging)
         path = os.path.join(self.staging, rel)
         temp = f"{path}.{os.getpid()}.tmp"  # never written into: it may share its file with the output
         _folder_for(path)
-        outcome = _put(temp, content, keep)
+        now = _put(temp, content)[1]
         _replace(temp, path)
-        return path, *outcome[1:]
-
-    def record(self, rel: str, outcome: tuple) -> None:
-        """A file that `put` staged in another process."""
-        self.staged[rel] = outcome
+        return path, now
 
     def commit(self, remove_stale: bool = True) -> WriteStats:
         """Put every staged file in place; without `remove_stale`, keep the output's other files too."""
-        kept = {rel: outcome[2] for rel, outcome in self.staged.items() if outcome[2] is not None}
         if self.mode == "new":
             if os.path.isdir(self.root):
                 os.rmdir(self.root)  # empty: the staged tree takes its place
             os.rename(self.staging, self.root)
-            files = {rel: now for rel, (_, now, _) in self.staged.items()}
-            return WriteStats(written=len(files), files=files, changed=list(files), kept=kept)
+            files = {rel: now for rel, (_, now) in self.staged.items()}
+            return WriteStats(written=len(files), files=files, changed=list(files))
         if not remove_stale and self.mode == "spare":  # the spare must hold the output's other files too
             for rel, now in self.live.items():
-                self.staged.setdefault(rel, (None, now, None))
-        written = [rel for rel, (where, _, _) in self.staged.items() if where is not None]
+                self.staged.setdefault(rel, (None, now))
+        written = [rel for rel, (where, _) in self.staged.items() if where is not None]
         removed = sorted(self.live.keys() - self.staged.keys()) if remove_stale else []
         if self.mode == "spare":
             self._swap()
         else:
             self._in_place(written, removed)
-        staged = {rel: now for rel, (_, now, _) in self.staged.items()}
+        staged = {rel: now for rel, (_, now) in self.staged.items()}
         files = staged if remove_stale else {**self.live, **staged}  # the others as they are
         return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
-                          changed=written + removed, files=files, kept=kept)
+                          changed=written + removed, files=files)
 
     def abort(self, failed: bool = False) -> None:
         """Forget every staged file: the output is as it was. A spare that was written to is brought
@@ -160,7 +151,7 @@ class Transaction:
         """Make the spare hold exactly the new site, then exchange it with the output."""
         spare = self.spare if self.spare is not None else _walk_spare(self.staging)
         _dirty(self.staging)
-        for rel, (where, now, _) in self.staged.items():
+        for rel, (where, now) in self.staged.items():
             if where is None and spare.get(rel) != now:  # unchanged: the output's own file, linked
                 path = os.path.join(self.staging, rel)
                 _folder_for(path)
@@ -304,18 +295,17 @@ def _same(target: str, content: bytes | Path | Link, trusted: Stat | None) -> St
     return now if now[0] == len(data) and Path(target).read_bytes() == data else None
 
 
-def _put(path: str, content: bytes | Path | Link, keep: str | None,
-         folders: bool = False) -> tuple[str, Stat, Stat | None]:
-    """Write (or link) `content` at `path`: (path, its stat, the kept copy's stat)."""
+def _put(path: str, content: bytes | Path | Link, folders: bool = False) -> tuple[str, Stat]:
+    """Write (or link) `content` at `path`: (path, its stat)."""
     if folders:
         _folder_for(path)
     if isinstance(content, Link):
         try:
             os.link(content.path, path)
             if content.stat is not None:
-                return path, content.stat, None
+                return path, content.stat
             info = os.stat(path)
-            return path, (info.st_size, info.st_mtime_ns), None
+            return path, (info.st_size, info.st_mtime_ns)
         except OSError:  # another file system, or no hard links: copy the bytes
             content = Path(content.path)
     data = content.read_bytes() if isinstance(content, Path) else content
@@ -323,8 +313,7 @@ def _put(path: str, content: bytes | Path | Link, keep: str | None,
         handle.write(data)
         handle.flush()
         info = os.fstat(handle.fileno())
-    now = (info.st_size, info.st_mtime_ns)
-    return path, now, _keep(path, keep, now)
+    return path, (info.st_size, info.st_mtime_ns)
 
 
 def _replace(source: str, target: str) -> None:
@@ -380,31 +369,6 @@ def _folder_for(path: str) -> None:
         _make_folder(folder)
 
 
-def _keep(path: str, keep: str | None, now: Stat | None = None) -> Stat | None:
-    """Give the file at `path` (whose stat is `now`, when known) a second name, `keep`: a hard link,
-    or a copy where linking fails. If `keep` exists already, it holds the same bytes (its name
-    says what it holds) and is left as it is. The stat of `keep`."""
-    if keep is None:
-        return None
-    try:
-        try:
-            os.link(path, keep)
-        except FileNotFoundError:  # its folder is new
-            _folder_for(keep)
-            os.link(path, keep)
-        if now is not None:
-            return now  # the same file
-    except FileExistsError:
-        pass
-    except OSError:
-        temp = f"{keep}.{os.getpid()}.tmp"
-        _folder_for(keep)
-        shutil.copyfile(path, temp)
-        os.replace(temp, keep)
-    info = os.stat(keep)
-    return info.st_size, info.st_mtime_ns
-
-
 def write(output: Path, files: dict[str, bytes | Path | Link], remove_stale: bool = True,
           current: set[str] = frozenset()) -> WriteStats:
     """Make `output` hold exactly `files` (output-relative path -> bytes, a file to copy, or a Link);
@@ -428,7 +392,7 @@ def _update(output: Path, files: dict[str, bytes | Path | Link]) -> WriteStats:
         target = os.path.join(root, rel)
         now = _same(target, content, None)
         if now is None:
-            temp, now, _ = _put(f"{target}.{os.getpid()}.tmp", content, None, folders=True)
+            temp, now = _put(f"{target}.{os.getpid()}.tmp", content, folders=True)
             _replace(temp, target)
             stats.written += 1
             stats.changed.append(rel)

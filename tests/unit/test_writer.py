@@ -80,36 +80,24 @@ def test_a_new_output_is_staged_whole_and_renamed_into_place(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left (and no spare yet)
 
 
-def test_a_file_staged_by_another_process_is_committed(tmp_path):
-    import multiprocessing
-
-    out = tmp_path / "out"
-    write(out, {"old.html": b"old"})
-    transaction = Transaction(out)
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        outcome = pool.apply(transaction.put, ("new/index.html", b"new"))
-    transaction.record("new/index.html", outcome)
-    stats = transaction.commit()
-    assert snapshot(out) == {"new/index.html": b"new"} and (stats.written, stats.removed) == (1, 1)
-
-
-def test_kept_copies_share_the_file_or_copy_it(tmp_path, monkeypatch):
+def test_a_stored_page_is_linked_into_place_or_copied_where_links_fail(tmp_path, monkeypatch):
+    stored = tmp_path / "store/aa/key"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"page")
     transaction = Transaction(tmp_path / "out")
-    transaction.stage("a.html", b"page", keep=str(tmp_path / "store/aa/key"))
-    stats = transaction.commit()
-    assert os.path.samefile(tmp_path / "out/a.html", tmp_path / "store/aa/key")
-    info = (tmp_path / "store/aa/key").stat()
-    assert stats.kept == {"a.html": (info.st_size, info.st_mtime_ns)}
+    transaction.stage("a.html", Link(str(stored)))
+    transaction.commit()
+    assert os.path.samefile(tmp_path / "out/a.html", stored)
 
     def no_links(*args):
         raise OSError("cross-device link")
 
     monkeypatch.setattr(os, "link", no_links)
     transaction = Transaction(tmp_path / "out2")
-    transaction.stage("b.html", b"other", keep=str(tmp_path / "store/bb/key"))
+    transaction.stage("b.html", Link(str(stored)))
     transaction.commit()
-    assert (tmp_path / "store/bb/key").read_bytes() == b"other"
-    assert not os.path.samefile(tmp_path / "out2/b.html", tmp_path / "store/bb/key")
+    assert (tmp_path / "out2/b.html").read_bytes() == b"page"
+    assert not os.path.samefile(tmp_path / "out2/b.html", stored)
 
 
 def test_an_aborted_transaction_leaves_nothing(tmp_path):

@@ -36,9 +36,6 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     """Read, check and render the whole site, then write it if nothing failed. When no input
     changed since the last build and the output is as that build left it, only report again what
     it reported. `use_cache`: false, nothing is taken from the site's cache or kept there."""
-    # Markdown, Jinja and the stages are imported only by a build that has work to do: loading them
-    # is most of what a build with nothing to do would take on a small site.
-
     report = Report()
     config = config_mod.load(site_dir, report, base_url)
     if config is None:
@@ -47,9 +44,7 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     out = output or site_dir / config.output_dir
     cache = site_dir / CACHE if write_files and use_cache else None
     inputs = manifest = None
-    guard = Report()
-    check_output(site_dir, config, out, guard)
-    if cache is not None and not guard.errors():
+    if cache is not None and not _refused(site_dir, config, out):
         inputs = inputs_key((drafts, future, strict, config, str(out.resolve())), site_dir,
                             _input_stats(site_dir, config))
         manifest = Manifest.load(cache)
@@ -114,6 +109,13 @@ def _store(site_dir: Path, cache: Path | None, use_cache: bool):
     saved = site_dir / CACHE / STORE
     with tempfile.TemporaryDirectory(prefix="newsroom-store-") as temp:
         yield Store(Path(temp), below=Store(saved) if use_cache and saved.is_dir() else None)
+
+
+def _refused(site_dir: Path, config, output: Path) -> bool:
+    """Whether the output folder is one a build may not write (the run reports why)."""
+    guard = Report()
+    check_output(site_dir, config, output, guard)
+    return bool(guard.errors())
 
 
 def _input_stats(site_dir: Path, config) -> list[tuple[str, dict]]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import sys
+import tempfile
+import threading
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -83,10 +86,6 @@ def make_preview(site: Path, quiet: float = 0.05):
     """The preview of a site: one pipeline session that builds it, drafts and scheduled articles
     included, into a temporary folder (never output/), with a store of its own there that reads
     what `build` stored (a large site's first preview is warm)."""
-    import shutil
-    import tempfile
-    import threading
-
     from generator.executor import Serial, best
     from generator.pipeline import Options, Session
     from generator.preview.server import Preview

@@ -65,9 +65,10 @@ def layouts_key(folders: list[Path], site: Path) -> bytes:
     return digest(*parts)
 
 
-def page_key(layouts: bytes, template: str, received: bytes) -> bytes:
-    """A page's key: the layouts, its template, and a digest of what that template receives."""
-    return digest(layouts, template, received)
+def page_key(shared: bytes, template: str, received: bytes) -> bytes:
+    """A page's key: what every page receives (with the layouts), its template, and a digest of
+    what else that template receives."""
+    return digest(shared, template, received)
 
 
 def inputs_key(options: tuple, site: Path, stats: list[tuple[str, dict[str, tuple[int, int]]]]) -> bytes:

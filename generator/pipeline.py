@@ -205,12 +205,13 @@ def _only_edited(site_dir: Path, edited: set[str] | None, sources: Sources) -> b
 
 def _revised(last: Built, sources: Sources, reads: Reads, edited: set[str], now: datetime,
              report: Report) -> Site | None:
-    """The last site revised with the edited articles, when only articles it has were edited."""
-    if sources != last.sources or not edited or not edited <= set(last.site.links):
+    """The last site revised with the edited articles, when only articles it has were edited (revise
+    tells those it does not have)."""
+    if sources != last.sources or not edited:
         return None
-    articles, broken = [], reads.broken()
+    articles = []
     for path in sorted(edited):
-        if reads.kinds.get(path) != "article" or path in broken:
+        if reads.kinds.get(path) != "article" or reads.is_broken(path):
             return None
         articles.append(reads.files[path][1])
     return site_mod.revise(last.site, articles, now, report)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.keys import GENERATOR
 
-Stat = tuple[int, int]  # (size, mtime_ns)
+Stat = tuple[int, int]  # (size, mtime_ns), as the writer's (the output package sits above the store)
 INDEX = "index.pickle"
 
 

@@ -74,13 +74,13 @@ class Transaction:
         for entry in os.listdir(parent):
             if entry.startswith(f".{name}.staging-"):  # left by a build that was killed
                 shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
-        self.staged: dict[str, tuple] = {}  # output-relative path -> what `put` did
+        self.staged: dict[str, tuple] = {}  # output-relative path -> what `_stage` did
         self.fresh = not os.path.exists(self.root) or os.path.isdir(self.root) and not os.listdir(self.root)
-        in_place = private or os.path.ismount(self.root) or _exchange is None
-        if self.fresh and not (os.path.ismount(self.root) or _exchange is None):
+        exchangeable = not os.path.ismount(self.root) and _exchange is not None
+        if self.fresh and exchangeable:
             self.mode, self.staging = "new", os.path.join(parent, f".{name}.staging-{os.getpid()}")
             os.makedirs(self.staging)
-        elif in_place:
+        elif private or not exchangeable:
             self.mode, self.staging = "in place", os.path.join(self.root, INSIDE_STAGING)
             os.makedirs(self.staging, exist_ok=True)
         else:
@@ -104,7 +104,7 @@ class Transaction:
             return _put(os.path.join(self.staging, rel), content, folders=True)
         trusted = self.known.get(rel) if current else None
         # The walk of the output has each file's stat: a file as the last write left it needs no other look.
-        now = trusted if trusted is not None and self.live.get(rel) == trusted else _same(target, content, trusted)
+        now = trusted if trusted is not None and self.live.get(rel) == trusted else _same(target, content)
         if now is not None:
             return None, now
         if self.mode == "in place":
@@ -273,7 +273,7 @@ def _write_atomically(path: str, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def _same(target: str, content: bytes | Path | Link, trusted: Stat | None) -> Stat | None:
+def _same(target: str, content: bytes | Path | Link) -> Stat | None:
     """The stat of `target` if it already holds `content`, else None."""
     try:
         info = os.stat(target)
@@ -282,8 +282,6 @@ def _same(target: str, content: bytes | Path | Link, trusted: Stat | None) -> St
     if not stat.S_ISREG(info.st_mode):
         return None  # a folder where the file must be
     now = (info.st_size, info.st_mtime_ns)
-    if now == trusted:
-        return now
     if isinstance(content, Link):
         try:
             if os.path.samefile(content.path, target):
@@ -390,7 +388,7 @@ def _update(output: Path, files: dict[str, bytes | Path | Link]) -> WriteStats:
     root, stats = str(output.resolve()), WriteStats()
     for rel, content in files.items():
         target = os.path.join(root, rel)
-        now = _same(target, content, None)
+        now = _same(target, content)
         if now is None:
             temp, now = _put(f"{target}.{os.getpid()}.tmp", content, folders=True)
             _replace(temp, target)

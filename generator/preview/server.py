@@ -1,5 +1,6 @@
-"""`newsroom serve`: the editors' preview. Builds into a temporary folder (never
-output/), rebuilds after every change, and tells open tabs to reload.
+"""`newsroom serve`: the editors' preview. Serves the folder its rebuild callable builds
+(cli.make_preview: a temporary one, never output/), rebuilds after every change, and tells
+open tabs to reload.
 
 One thread builds; request threads wait while it does, so a half-built site is
 never served. A failed rebuild keeps the last good site and lays its errors

@@ -24,8 +24,11 @@ class Reads:
 
     def broken(self) -> frozenset[str]:
         """Files that have errors of their own."""
-        return frozenset(p for p, (_, item, problems) in self.files.items()
-                         if item is None or any(d.severity == ERROR for d in problems))
+        return frozenset(path for path in self.files if self.is_broken(path))
+
+    def is_broken(self, path: str) -> bool:
+        _, item, problems = self.files[path]
+        return item is None or any(d.severity == ERROR for d in problems)
 
     def problems(self) -> list[Diagnostic]:
         return list(itertools.chain.from_iterable(problems for _, _, problems in self.files.values()))

@@ -135,8 +135,7 @@ def _feed_context(config, site: dict, title: str, url: str, entries: list[dict],
 
 def _site_updated(site: Site) -> str:
     """The newest date in the site: feeds of empty listings need one, and the clock would break determinism."""
-    newest = max((p.updated or p.date for p in site.placements), default=None)
-    return dates.iso(newest) if newest else "1970-01-01T00:00:00+00:00"
+    return _newest(site, range(len(site.placements))) or "1970-01-01T00:00:00+00:00"
 
 
 def _newest(site: Site, chunk: list[int]) -> str | None:

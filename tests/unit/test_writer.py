@@ -80,26 +80,6 @@ def test_a_new_output_is_staged_whole_and_renamed_into_place(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left (and no spare yet)
 
 
-def test_a_stored_page_is_linked_into_place_or_copied_where_links_fail(tmp_path, monkeypatch):
-    stored = tmp_path / "store/aa/key"
-    stored.parent.mkdir(parents=True)
-    stored.write_bytes(b"page")
-    transaction = Transaction(tmp_path / "out")
-    transaction.stage("a.html", Link(str(stored)))
-    transaction.commit()
-    assert os.path.samefile(tmp_path / "out/a.html", stored)
-
-    def no_links(*args):
-        raise OSError("cross-device link")
-
-    monkeypatch.setattr(os, "link", no_links)
-    transaction = Transaction(tmp_path / "out2")
-    transaction.stage("b.html", Link(str(stored)))
-    transaction.commit()
-    assert (tmp_path / "out2/b.html").read_bytes() == b"page"
-    assert not os.path.samefile(tmp_path / "out2/b.html", stored)
-
-
 def test_an_aborted_transaction_leaves_nothing(tmp_path):
     write(tmp_path / "out", {"a.html": b"a"})
     transaction = Transaction(tmp_path / "out")

@@ -1,4 +1,4 @@
-"""The `newsroom` command line: build, check, serve and new."""
+"""The `newsroom` command line: build, check, serve, new and init."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from generator import __version__
 from generator import build as build_mod
 from generator import config as config_mod
-from generator.diagnostics import ERROR, Diagnostic, Report, printable, rel
+from generator.diagnostics import ERROR, Diagnostic, Report, counted, printable, rel
 from generator.output.lock import site_lock
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -25,7 +25,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="newsroom", description="A static site generator for a newsroom.")
     top.add_argument("--version", action="version", version=f"newsroom {__version__}")
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                  help="what to do; `newsroom COMMAND --help` tells more")
 
     build = commands.add_parser("build", help="build the site into its output folder")
     build.add_argument("site", nargs="?", default=".", help="the site folder (default: here)")
@@ -38,12 +39,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--timings", action="store_true", help="print how long each stage took")
 
     check = commands.add_parser("check", help="check the site as build does, without writing")
-    check.add_argument("site", nargs="?", default=".")
+    check.add_argument("site", nargs="?", default=".", help="the site folder (default: here)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     serve = commands.add_parser("serve", help="preview the site, rebuilding on every change")
-    serve.add_argument("site", nargs="?", default=".")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("site", nargs="?", default=".", help="the site folder (default: here)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this "
+                       "machine only; 0.0.0.0 shows drafts to the whole network)")
     serve.add_argument("--port", type=port_number, default=8000, help="port to listen on (default 8000; "
                        "the next free one if it is taken)")
     serve.add_argument("--poll", action="store_true", help="poll for changes (network and container mounts)")
@@ -54,6 +56,11 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--author", help="the author's id (from content/authors/)")
     new.add_argument("--section", help="a section slug or title from config.yaml")
     new.add_argument("--tags", help="comma-separated tags")
+
+    init = commands.add_parser("init", help="write a minimal site that builds at once")
+    init.add_argument("dir", nargs="?", default=".", metavar="DIR",
+                      help="the folder to write it in, made if missing (default: here); "
+                      "it must not hold a site already")
     return top
 
 
@@ -65,6 +72,9 @@ def port_number(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "init":  # the one command whose folder need not exist, nor be a site
+        from generator import starter
+        return starter.init_site(Path(args.dir), args.dir)
     site = Path(getattr(args, "site", ".")).resolve()
     if not site.is_dir():
         print(f"newsroom: error: site folder {site} does not exist", file=sys.stderr)
@@ -148,12 +158,12 @@ def run_build(args, site: Path) -> int:
 
 def summary_line(result, writing: bool) -> str:
     n = result.counts
-    counts = f"{n['pages']} pages, {n['articles']} articles, {n['tags']} tags, {n['authors']} authors"
+    counts = ", ".join(counted(n[key], key[:-1]) for key in ("pages", "articles", "tags", "authors"))
     if not writing:
         return f"checked {counts}: no errors"
     stats = result.stats
     return (f"built {counts} in {result.seconds:.2f} s "
-            f"({stats.written} files written, {stats.removed} removed) -> {result.output}")
+            f"({counted(stats.written, 'file')} written, {stats.removed} removed) -> {result.output}")
 
 
 def print_report(report: Report, strict: bool, site: Path) -> None:
@@ -171,7 +181,7 @@ def print_report(report: Report, strict: bool, site: Path) -> None:
     errors = sum(1 for d in items if d.severity == ERROR)
     warnings = len(items) - errors
     if items:
-        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+        print(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}", file=sys.stderr)
 
 
 _progress_shown = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,10 +34,13 @@ class Config:
     permalink: str = "/{section}/{slug}/"
     per_page: int = 10
     feed_size: int = 20
-    related: int = 4
+    related: int = 6
     content_dir: str = "content"
     layouts_dir: str = "layouts"
     output_dir: str = "output"
+    default_image: str = ""  # the site's picture where a page has none: a file under content/, or a URL
+    logo: str = ""  # the publisher's logo, for search engines: likewise
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # setting -> (line, col)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -47,9 +50,9 @@ class Config:
         return next(s for s in self.sections if s.slug == slug)
 
 
-FIELDS = set(Config.__dataclass_fields__)
+FIELDS = set(Config.__dataclass_fields__) - {"lines"}
 STRINGS = {"title", "base_url", "description", "language", "timezone", "default_section",
-           "permalink", "content_dir", "layouts_dir", "output_dir"}
+           "permalink", "content_dir", "layouts_dir", "output_dir", "default_image", "logo"}
 COUNTS = {"per_page", "feed_size", "related"}
 
 
@@ -116,7 +119,7 @@ def _validate(doc: yamldoc.Document, report: Report) -> Config | None:
     if len(report.errors()) > before:
         return None
     values.setdefault("default_section", values.get("sections", Config.sections)[0].slug)
-    config = Config(**values)
+    config = Config(**values, lines=dict(doc.lines))
     if config.default_section not in {s.slug for s in config.sections}:
         slugs = [s.slug for s in config.sections]
         err("default_section", f'default_section "{config.default_section}" is not a declared section'

@@ -94,3 +94,9 @@ def rel(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def counted(number: int, noun: str) -> str:
+    """"1 article", "0 articles", "2 articles": every count printed to users goes through here,
+    so that none reads "1 files". `noun` is the singular; each noun newsroom counts takes an -s."""
+    return f"{number} {noun}{'s' * (number != 1)}"

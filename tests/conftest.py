@@ -21,6 +21,50 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the example site")
 
 
+# --- Under CI=true no test may skip: every skip is listed with its reason and fails the run. ---
+
+
+def in_ci() -> bool:
+    """CI=true (in any case), as GitHub Actions and .ci/run set it: there every test must run."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+_skipped: list[tuple[str, str]] = []  # (test id, reason) of this run's skips
+
+
+def pytest_sessionstart(session):
+    _skipped.clear()
+
+
+def _note_skip(report) -> None:
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):  # an xfail is not a skip
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _skipped.append((report.nodeid, reason.removeprefix("Skipped: ")))
+
+
+def pytest_runtest_logreport(report):
+    _note_skip(report)
+
+
+def pytest_collectreport(report):  # a whole module skipped while it is collected
+    _note_skip(report)
+
+
+def pytest_sessionfinish(session):
+    if _skipped and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _skipped:
+        return
+    terminalreporter.section(f"{len(_skipped)} skipped under CI=true, where every test must run", sep="=", red=True)
+    for nodeid, reason in _skipped:
+        terminalreporter.line(f"SKIPPED {nodeid}: {reason}", red=True)
+    terminalreporter.line("The run fails: install what the reasons name (.ci/run and `make test` install the rest).",
+                          red=True)
+
+
 def write_site(root: Path, spec: str) -> Path:
     """Write files given as `-- path --` sections (the Hugo test style) under root."""
     spec = textwrap.dedent(spec)

@@ -1,5 +1,5 @@
 """The example site in headless Chromium through axe-core: WCAG 2.x A and AA and
-axe's best practices, at desktop and phone widths, with no request leaving the site."""
+axe's best practices, at desktop and phone widths, light and dark, with no request leaving the site."""
 
 import json
 import os
@@ -12,7 +12,8 @@ from tests.conftest import EXAMPLE, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/page/2/", "/think-tanks/reinvigorating-diplomacy-north-korea/", "/health/rural-hospitals-telehealth/",
-         "/in-the-news/chip-shortage-industrial-policy/", "/think-tanks/", "/tags/", "/tags/north-korea/",
+         "/in-the-news/chip-shortage-industrial-policy/", "/think-tanks/broadband-money-state-by-state/",
+         "/think-tanks/", "/tags/", "/tags/north-korea/",
          "/authors/", "/authors/kate-michael/", "/about/", "/404.html", "/2021/04/old-north-korea-url/"]
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -21,7 +22,7 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"
 def site(tmp_path_factory):
     require_browser()
     if not AXE.is_file():
-        pytest.skip("axe-core is not installed: run `npm install`")
+        pytest.fail("axe-core is missing from node_modules: run `make test`, which installs it", pytrace=False)
     out = tmp_path_factory.mktemp("a11y") / "out"
     result = run_cli("build", EXAMPLE, "-o", str(out), "--drafts", "--future")
     assert result.returncode == 0, result.stderr
@@ -36,10 +37,12 @@ def violations(page) -> list[str]:
     return [f"{v['id']}: {v['help']} at {json.dumps([n['target'] for n in v['nodes']][:3])}" for v in found]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
-def test_pages_have_no_axe_violations(site, width):
+def test_pages_have_no_axe_violations(site, width, scheme):
+    """Contrast too, in the light theme and the dark one (prefers-color-scheme)."""
     base, browser = site
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
     problems = {}
@@ -72,7 +75,7 @@ CATEGORIES = ["accessibility", "best-practices", "seo"]
                                   "/authors/kate-michael/"])
 def test_lighthouse_scores_at_least_0_9(site, path, tmp_path):
     if not LIGHTHOUSE.is_file():
-        pytest.skip("lighthouse is not installed: run `npm install`")
+        pytest.fail("lighthouse is missing from node_modules: run `make test`, which installs it", pytrace=False)
     from tests.browser import CHROMIUM, FLAGS
     base, _ = site
     report = tmp_path / "report.json"

@@ -19,7 +19,7 @@ def example(tmp_path_factory):
 
 def test_example_site_builds_with_one_success_line(example):
     out, result = example
-    assert re.fullmatch(r"built \d+ pages, 15 articles, \d+ tags, 4 authors in [\d.]+ s "
+    assert re.fullmatch(r"built \d+ pages, 16 articles, \d+ tags, 4 authors in [\d.]+ s "
                         r"\(\d+ files written, 0 removed\) -> .*\n", result.stdout)
     assert "left out 1 scheduled article" in result.stderr and "left out 1 draft" in result.stderr
     assert "Traceback" not in result.stderr
@@ -47,7 +47,7 @@ def test_article_page_has_what_the_spec_lists(example):
                    '<main id="main"', '"@type":"NewsArticle"', '"@type":"BreadcrumbList"', "<figure",
                    "<figcaption", "Saul Loeb/AFP/Getty Images", '<span class="dateline">WASHINGTON —</span>',
                    '<time datetime="2021-04-02T00:00:00-04:00"', 'href="/authors/kate-michael/"',
-                   'href="/tags/north-korea/"', "Read more", 'href="/in-the-news/blinken-first-trip-asia/"']:
+                   'href="/tags/north-korea/"', "Read More", 'href="/in-the-news/blinken-first-trip-asia/"']:
         assert needle in page, needle
     assert "@@source:" not in page
 
@@ -236,7 +236,7 @@ def test_an_edited_output_file_is_put_back(site):
     page = root / "output/news/first/index.html"
     good = page.read_bytes()
     page.write_text("tampered")  # in place: the cache's copy shares this file
-    assert "(1 files written, 0 removed)" in run_cli("build", str(root)).stdout
+    assert "(1 file written, 0 removed)" in run_cli("build", str(root)).stdout
     assert page.read_bytes() == good
     shutil.rmtree(root / "output")
     assert run_cli("build", str(root)).returncode == 0 and page.read_bytes() == good

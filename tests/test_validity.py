@@ -31,9 +31,11 @@ def output(request, tmp_path_factory):
 
 
 def test_html_and_css_pass_the_nu_checker(output):
-    # .ci/run installs java and vnu-jar, so in CI this never skips.
-    if vnu_jar() is None or shutil.which("java") is None:
-        pytest.skip("the Nu HTML checker is not installed: run `npm install` (needs java)")
+    if shutil.which("java") is None:
+        pytest.fail("java is missing, which the Nu HTML checker runs on: `apt install default-jre-headless`",
+                    pytrace=False)
+    if vnu_jar() is None:
+        pytest.fail("vnu.jar (the Nu HTML checker) is missing: run `make test`, which installs it", pytrace=False)
     pages = sorted(output.rglob("*.html")) + sorted(output.rglob("*.css"))
     assert len(pages) > 20
     assert vnu_errors(pages) == []
@@ -41,7 +43,7 @@ def test_html_and_css_pass_the_nu_checker(output):
 
 def test_html_passes_html_validate(output):
     if html_validate() is None:
-        pytest.skip("html-validate is not installed: run `npm install` (needs node)")
+        pytest.fail("html-validate is missing (or node is): run `make test`, which installs it", pytrace=False)
     assert html_validate_errors(sorted(output.rglob("*.html"))) == []
 
 

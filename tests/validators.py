@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -476,9 +477,13 @@ def html_validate_errors(paths: list[Path]) -> list[str]:
     command = html_validate()
     if command is None:
         raise RuntimeError("html-validate needs node and `npm install` in the repo")
-    result = subprocess.run([str(command), "--formatter", "json", *map(str, paths)], cwd=REPO,
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode not in (0, 1) or not result.stdout.strip():
+    # The report goes to a file: node cuts a long one short on a pipe when the command exits.
+    with tempfile.TemporaryDirectory() as folder:
+        found = Path(folder) / "report.json"
+        arguments = ["--config", str(REPO / ".htmlvalidate.json"), "--formatter", f"json={found}", *map(str, paths)]
+        result = subprocess.run([str(command), *arguments], cwd=REPO, capture_output=True, text=True, timeout=600)
+        text = found.read_text() if found.is_file() else ""
+    if result.returncode not in (0, 1) or not text.strip():
         return [f"html-validate failed: {result.stderr.strip()[:500]}"] if result.returncode else []
     return [f"{report['filePath']}:{m['line']}: error: {m['message']} ({m['ruleId']})"
-            for report in json.loads(result.stdout) for m in report["messages"]]
+            for report in json.loads(text) for m in report["messages"]]

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, counted
 from generator.preview.connections import GONE, BoundedServer
 from generator.preview.watch import Changes, watch
 
@@ -140,7 +140,7 @@ def _print_build(seconds: float, stats, errors: list[Diagnostic]) -> None:
         print(f"[{stamp}] rebuild failed: {len(errors)} error{'s' * (len(errors) != 1)}; "
               "still serving the last good site", file=sys.stderr)
     elif stats is not None:
-        print(f"[{stamp}] rebuilt in {seconds:.2f} s: {len(stats.changed)} files changed", file=sys.stderr)
+        print(f"[{stamp}] rebuilt in {seconds:.2f} s: {counted(len(stats.changed), 'file')} changed", file=sys.stderr)
 
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}

@@ -56,6 +56,19 @@ class _Rewrite(Treeprocessor):
             if align:
                 del element.attrib["style"]
                 element.set("class", f"align-{align.group(1)}")
+        _box_tables(root)
+
+
+def _box_tables(root) -> None:
+    """Each table in a box of its own that scrolls sideways, so that a wide table never makes a
+    phone's page scroll; the box takes keyboard focus, so that it can be scrolled without a mouse."""
+    for parent in [p for p in root.iter() if any(child.tag == "table" for child in p)]:
+        for index, table in [(i, c) for i, c in enumerate(parent) if c.tag == "table"]:
+            box = parent.makeelement("section", {"class": "table-scroll", "tabindex": "0", "aria-label": "Table"})
+            box.tail, table.tail = table.tail, None
+            parent.remove(table)
+            parent.insert(index, box)
+            box.append(table)
 
 
 # What may stand in a URL as it is; anything else is percent-encoded, as GitHub does for the URLs

@@ -15,6 +15,7 @@ from functools import partial
 
 from generator import dates, urls
 from generator.diagnostics import Report
+from generator.read import markup
 from generator.render import views
 from generator.render.views import Ref
 from generator.site.assemble import Site
@@ -54,7 +55,7 @@ def plan(site: Site, report: Report) -> list[Route]:
         routes += listing("tag", name, urls.tag_url(slug), site.by_tag[slug], f'tag "{name}"')
     for ident, author in site.authors.items():
         routes += listing("author", author.name, urls.author_url(ident), site.by_author[ident],
-                           author.source, author=views.author_view(author, len(site.by_author[ident])),
+                           author.source, author=views.author_view(author, len(site.by_author[ident]), site.sizes),
                            fix="rename the author's file")
     routes += _indexes(site)
     routes += [_page(p) for p in site.pages]
@@ -74,13 +75,25 @@ def _article(site: Site, index: int) -> Route:
 
 
 def _article_context(config, site: dict, article: dict, related: list[dict]) -> dict:
-    photo = article["photo"] or {}
-    return {"site": site, "article": article, "related": related,
-            "meta": views.meta(config, "article", article["title"], article["url"], article["summary"],
-                               image=photo.get("absolute_src"), image_alt=photo.get("alt"),
+    authors = tuple(urls.absolute(config, a["url"]) for a in article["authors"])
+    return {"site": site, "article": article, "related": related[: rail_length(article)],
+            "meta": views.meta(config, site, "article", article["title"], article["url"], article["summary"],
+                               image=views.photo_image(article["photo"]),
                                feed_url=urls.feed(article["section"]["url"]), feed_title=article["section"]["title"],
-                               section=article["section"]["slug"], jsonld=views.article_jsonld(config, article),
-                               noindex=article["status"] != "published")}
+                               section=article["section"]["slug"], jsonld=views.article_jsonld(config, site, article),
+                               noindex=article["status"] != "published", authors=authors)}
+
+
+# The rail is never longer than the story beside it: an item of it is about as tall as this many
+# words of the story, and the story's headline and photo count too.
+RAIL_ITEM_WORDS, HEADER_WORDS, PHOTO_WORDS = 75, 110, 160
+
+
+def rail_length(article: dict) -> int:
+    """How many related articles fit beside this story (at least one)."""
+    words = len(markup.plain_text(article["body"]).split()) + HEADER_WORDS
+    words += PHOTO_WORDS if article["photo"] else 0
+    return max(1, words // RAIL_ITEM_WORDS)
 
 
 def _listing(site: Site, newest: str, kind: str, title: str, url: str, indices, source: str,
@@ -104,17 +117,38 @@ def _listing(site: Site, newest: str, kind: str, title: str, url: str, indices, 
 def _listing_context(config, site: dict, kind: str, title: str, url: str, articles: list[dict], number: int,
                      pages: int, section: str | None, author: dict | None) -> dict:
     own = urls.paged(url, number)
-    heading = title if number == 1 else f"{title}, page {number}"
+    named = f"Tag: {title}" if kind == "tag" else title  # a tag and a section may share a name
+    heading = named if number == 1 else f"{named}, page {number}"
     listing = {
         "kind": kind, "title": title, "articles": articles,
         "page": number, "pages": pages, "feed_url": urls.feed(url), "author": author,
         "prev_url": urls.paged(url, number - 1) if number > 1 else None,
         "next_url": urls.paged(url, number + 1) if number < pages else None,
+        "numbers": [n and {"number": n, "url": urls.paged(url, n)} for n in page_numbers(number, pages)],
     }
-    image = urls.absolute(config, author["photo"]) if author and author["photo"] else None
-    return {"site": site, "listing": listing,
-            "meta": views.meta(config, kind, heading, own, _listing_description(config, kind, title, author),
-                               feed_url=urls.feed(url), feed_title=title, section=section, image=image)}
+    photo = {"src": author["photo"], "width": author["photo_width"], "height": author["photo_height"],
+             "absolute_src": urls.absolute(config, author["photo"]), "alt": f"Portrait of {author['name']}"} \
+        if author and author["photo"] else None
+    # Page 2 on of the home page is a listing like any other: its title says which page it is.
+    meta = views.meta(config, site, "latest" if kind == "home" and number > 1 else kind, heading, own,
+                      _listing_description(config, kind, title, author), image=views.photo_image(photo),
+                      feed_url=urls.feed(url), feed_title=title, section=section)
+    meta["jsonld"] = views.listing_jsonld(config, site, meta, author)
+    return {"site": site, "listing": listing, "meta": meta}
+
+
+def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers a listing links to: the first, the last, and those around the current one;
+    None where numbers are left out (shown as "…"): 1 2 3 … 50."""
+    shown = {1, pages, *range(max(1, current - around), min(pages, current + around) + 1)}
+    numbers: list[int | None] = []
+    for n in sorted(shown):
+        if numbers and n - numbers[-1] == 2:
+            numbers.append(n - 1)  # a gap of one number: the number itself is as short as "…"
+        elif numbers and n - numbers[-1] > 2:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
 
 
 def _listing_description(config, kind: str, title: str, author: dict | None) -> str:
@@ -130,7 +164,7 @@ def _feed_context(config, site: dict, title: str, url: str, entries: list[dict],
     name = config.title if url == urls.home() else f"{title} – {config.title}"
     feed = {"title": name, "id": urls.absolute(config, url), "url": urls.absolute(config, url),
             "self_url": urls.absolute(config, urls.feed(url)), "updated_iso": updated, "entries": entries}
-    return {"site": site, "feed": feed, "meta": views.meta(config, "feed", name, urls.feed(url))}
+    return {"site": site, "feed": feed, "meta": views.meta(config, site, "feed", name, urls.feed(url))}
 
 
 def _site_updated(site: Site) -> str:
@@ -146,28 +180,33 @@ def _newest(site: Site, chunk: list[int]) -> str | None:
 def _indexes(site: Site) -> list[Route]:
     tags = [{"name": name, "slug": slug, "url": urls.tag_url(slug), "count": len(site.by_tag[slug])}
             for slug, name in sorted(site.tag_names.items(), key=lambda kv: (kv[1].casefold(), kv[0]))]
-    authors = [views.author_view(a, len(site.by_author[a.id]))
+    authors = [views.author_view(a, len(site.by_author[a.id]), site.sizes)
                for a in sorted(site.authors.values(), key=lambda a: (a.name.casefold(), a.id))]
     return [
         Route(urls.TAGS, "tags.html", "the tags index", _tags_context, (tags,), sitemap=True),
         Route(urls.AUTHORS, "authors.html", "the authors index", _authors_context, (authors,), sitemap=True),
-        Route(urls.NOT_FOUND, "404.html", "the 404 page", _not_found_context),
+        Route(urls.NOT_FOUND, "404.html", "the 404 page", _not_found_context,
+              (tuple(Ref(i) for i in range(min(NOT_FOUND_LATEST, len(site.articles)))),)),
         Route(urls.ROBOTS, "robots.txt", "the generated robots.txt", _robots_context),
     ]
 
 
 def _tags_context(config, site: dict, tags: list[dict]) -> dict:
     return {"site": site, "tags": tags,
-            "meta": views.meta(config, "tags", "Tags", urls.TAGS, f"Every topic covered by {config.title}.")}
+            "meta": views.meta(config, site, "tags", "Tags", urls.TAGS, f"Every topic covered by {config.title}.")}
 
 
 def _authors_context(config, site: dict, authors: list[dict]) -> dict:
     return {"site": site, "authors": authors,
-            "meta": views.meta(config, "authors", "Authors", urls.AUTHORS, f"The writers of {config.title}.")}
+            "meta": views.meta(config, site, "authors", "Authors", urls.AUTHORS, f"The writers of {config.title}.")}
 
 
-def _not_found_context(config, site: dict) -> dict:
-    return {"site": site, "meta": views.meta(config, "404", "Page not found", urls.NOT_FOUND, noindex=True)}
+NOT_FOUND_LATEST = 5  # stories the 404 page offers
+
+
+def _not_found_context(config, site: dict, latest: list[dict]) -> dict:
+    return {"site": site, "latest": latest,
+            "meta": views.meta(config, site, "404", "Page not found", urls.NOT_FOUND, noindex=True)}
 
 
 def _robots_context(config, site: dict) -> dict:
@@ -181,7 +220,7 @@ def _page(page) -> Route:
 
 def _page_context(config, site: dict, title: str, body: str, url: str, summary: str) -> dict:
     return {"site": site, "page": {"title": title, "body": body, "url": url},
-            "meta": views.meta(config, "page", title, url, summary)}
+            "meta": views.meta(config, site, "page", title, url, summary)}
 
 
 def _aliases(site: Site) -> list[Route]:
@@ -196,7 +235,7 @@ def _aliases(site: Site) -> list[Route]:
 
 def _alias_context(config, site: dict, article: dict, url: str) -> dict:
     return {"site": site, "redirect": {"url": article["url"], "absolute_url": article["absolute_url"]},
-            "meta": views.meta(config, "redirect", article["title"], url, article["summary"], noindex=True)}
+            "meta": views.meta(config, site, "redirect", article["title"], url, article["summary"], noindex=True)}
 
 
 def _sitemaps(site: Site, routes: list[Route]) -> list[Route]:

@@ -8,6 +8,8 @@ A Site is not changed once made.
 from __future__ import annotations
 
 import math
+import posixpath
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,8 +18,8 @@ from functools import partial
 from generator import urls
 from generator.config import Config
 from generator.diagnostics import Report, did_you_mean
-from generator.model import Article, Author, Page, StaticFile
-from generator.site.links import Anchors, link_targets, resolve_links
+from generator.model import Article, Author, Page, Photo, StaticFile
+from generator.site.links import Anchors, ImageSizes, link_targets, resolve_links
 from generator.site.related import TAG_UNIT, related
 
 
@@ -72,6 +74,9 @@ class Site:
     due: float | None = None  # when the next article left out as scheduled is due (a timestamp)
     links: dict[str, str] = field(default_factory=dict, repr=False)  # source file -> URL, for links
     positions: dict[str, int] = field(default_factory=dict, repr=False)  # article source -> its index
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # a local picture's URL -> its pixel size
+    default_image: str | None = None  # URLs of config.yaml's default_image and logo, when set
+    logo: str | None = None
 
 
 def assemble(config: Config, articles: list[Article], authors: list[Author], pages: list[Page],
@@ -98,17 +103,21 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     pages = [replace(p, url=urls.page_url(p.slug)) for p in pages]
     targets = link_targets(resolved, pages, authors_by_id, files)
     missing = {**left_out, **{path: None for path in broken}}
-    anchors = Anchors(resolved, pages)
-    resolved = [_with_body(a, resolve_links(a.body, a, targets, missing, report, anchors)) for a in resolved]
-    pages = [replace(p, body=resolve_links(p.body, p, targets, missing, report, anchors)) for p in pages]
+    anchors, sizes = Anchors(resolved, pages), ImageSizes(static)
+    resolved = [_with_body(a, resolve_links(a.body, a, targets, missing, report, anchors, sizes)) for a in resolved]
+    pages = [replace(p, body=resolve_links(p.body, p, targets, missing, report, anchors, sizes)) for p in pages]
     resolved = [a for a in resolved if a.source not in broken]
     pages = [p for p in pages if p.source not in broken]
     tag_names = _tag_names(resolved, report)
     placements = [Placement.of(a) for a in resolved]
     grouped = _group(config, placements, tag_names, authors_by_id)
+    default_image, logo = (_config_image(config, key, files, report) for key in ("default_image", "logo"))
+    photos = [a.photo for a in resolved] + [a.photo for a in authors_by_id.values()]
     site = Site(config, resolved, authors_by_id, pages, static, tag_names, placements, notices=notices,
                 due=None if options.future else due, links=targets,
-                positions={a.source: i for i, a in enumerate(resolved)}, **grouped)
+                positions={a.source: i for i, a in enumerate(resolved)},
+                sizes=_photo_sizes(photos, default_image, logo, sizes),
+                default_image=default_image and default_image[0], logo=logo and logo[0], **grouped)
     return replace(site, related=list(executor.map(partial(related, site), range(len(resolved)), 256)))
 
 
@@ -119,7 +128,7 @@ def revise(site: Site, edited: list[Article], now: datetime, report: Report) -> 
     from their placements, which are unchanged: it is the same for the new site."""
     files = {f.source: f.url for f in site.static}
     articles = list(site.articles)
-    anchors = Anchors([*site.articles, *edited], site.pages)
+    anchors, sizes = Anchors([*site.articles, *edited], site.pages), ImageSizes(site.static)
     for new in edited:
         index = site.positions.get(new.source)
         if index is None:
@@ -130,12 +139,13 @@ def revise(site: Site, edited: list[Article], now: datetime, report: Report) -> 
         check = Report()
         new = _resolve(site.config, replace(new, status=old.status), site.authors, _author_ids(site.authors), set(),
                        files, check)
-        new = _with_body(new, resolve_links(new.body, new, site.links, {}, check, anchors))
+        new = _with_body(new, resolve_links(new.body, new, site.links, {}, check, anchors, sizes))
         if check.errors() or Placement.of(new) != site.placements[index]:
             return None
         report.extend(check.items)
         articles[index] = new
-    return replace(site, articles=articles)
+    photos = _photo_sizes([a.photo for a in edited], None, None, sizes)  # a photo may be new
+    return replace(site, articles=articles, sizes={**site.sizes, **photos})
 
 
 def _with_body(article: Article, body: str) -> Article:
@@ -218,6 +228,34 @@ def _check_photo(source: str, photo, lines: dict, files: dict[str, str], report:
     hint = did_you_mean(photo.src, [url for url in files.values() if not url.startswith("/static/")])
     where = lines.get("photo.src", lines.get("photo", (1, 1)))
     report.error(source, f'photo "{photo.src}" does not exist: there is no file {photo.local}{hint}', *where)
+
+
+def _config_image(config: Config, key: str, files: dict[str, str], report: Report) -> tuple[str, str | None] | None:
+    """(URL, the site's file) of config.yaml's default_image or logo; None when unset or missing."""
+    value = getattr(config, key)
+    if not value:
+        return None
+    if re.match(r"^https?://", value):
+        return value, None
+    local = posixpath.normpath(posixpath.join(config.content_dir, value.lstrip("/")))
+    if local in files:
+        return files[local], local
+    hint = did_you_mean(value, [p.removeprefix(config.content_dir + "/") for p in files if not p.startswith("/")])
+    report.error("config.yaml", f'{key} "{value}" does not exist: there is no file {local}{hint}',
+                 *config.lines.get(key, (1, 1)))
+    return None
+
+
+def _photo_sizes(photos: list[Photo | None], default_image, logo, sizes: ImageSizes) -> dict[str, tuple[int, int]]:
+    """The pixel size of every local picture pages show outside bodies, by URL: width and height
+    on each <img> keep the page from shifting as it loads, and link cards need them too."""
+    found = {}
+    pictures = [(p.src, p.local) for p in photos if p is not None and p.local] + [i for i in (default_image, logo) if i]
+    for url, local in pictures:
+        size = sizes.of(local) if local else None
+        if size:
+            found[url] = size
+    return found
 
 
 def _tag_names(articles: list[Article], report: Report) -> dict[str, str]:

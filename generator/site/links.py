@@ -6,13 +6,14 @@ from __future__ import annotations
 import difflib
 import functools
 import html
+import os
 import posixpath
 import re
 from urllib.parse import unquote
 
-from generator import urls
+from generator import images, urls
 from generator.diagnostics import Report, did_you_mean
-from generator.model import Article, Author, Page
+from generator.model import Article, Author, Page, StaticFile
 from generator.read import markup
 from generator.read.gfm import RESERVED_IDS
 
@@ -51,10 +52,35 @@ class Anchors:
         return self.found[source]
 
 
+class ImageSizes:
+    """The pixel size of each of the site's files that a body shows in an <img>, read from its header
+    when first asked for: a build reads only the images its bodies show, each once, however many
+    articles show it. One per build (or revision), so an image edited since is read again."""
+
+    def __init__(self, static: list[StaticFile]) -> None:
+        self.paths = {f.source: f.absolute_source for f in static}
+        self.known: dict[str, images.Size | None] = {}
+
+    def of(self, source: str) -> images.Size | None:
+        """None for what is not a file of the site (a page, a missing file) or not a readable image."""
+        if source not in self.known:
+            path = self.paths.get(source)
+            # A published file may be a link that stays inside the site (the walk checked it, and
+            # publishes what it points at): its size is that file's. images.size follows no link.
+            self.known[source] = images.size(os.path.realpath(path)) if path is not None else None
+        return self.known[source]
+
+
+IMG_TAG = re.compile(r"<img\s[^<>]*>", re.I)
+# An attribute of a tag, its value (if any) whole: a name written inside another's value is no attribute.
+TAG_ATTRIBUTE = re.compile(r"""\s+([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+
+
 def resolve_links(body: str, source: Article | Page, targets: dict[str, str], missing: dict[str, str | None],
-                  report: Report, anchors: Anchors | None = None) -> str:
+                  report: Report, anchors: Anchors | None = None, sizes: ImageSizes | None = None) -> str:
     """Link markers replaced by URLs; links to files that are missing or left out are errors, and
-    a #fragment that names no heading (or other id) in its article or page is a warning."""
+    a #fragment that names no heading (or other id) in its article or page is a warning. With
+    `sizes`, an <img> of a file of the site gets its width and height (unless it has either)."""
     folder = posixpath.dirname(source.source)
     lines = source.lines.get("links", {})
 
@@ -82,7 +108,28 @@ def resolve_links(body: str, source: Article | Page, targets: dict[str, str], mi
         for fragment in dict.fromkeys(IN_PAGE_LINK.findall(body)):
             _check_fragment(source, "", fragment, anchors.of(source.source), lines.get("#" + fragment, (1, 1)),
                             report)
-    return markup.MARKER.sub(swap, body) if "@@source:" in body else body
+    if "@@source:" not in body:
+        return body
+    if sizes is not None:
+        body = IMG_TAG.sub(lambda tag: _with_size(tag.group(0), sizes), body)  # while srcs still name files
+    return markup.MARKER.sub(swap, body)
+
+
+def _with_size(tag: str, sizes: ImageSizes) -> str:
+    """An <img> tag with width and height when its src is a marker for an image of the site; a tag
+    that sets either keeps its own (the writer's raw HTML may want it smaller, or stretched)."""
+    src = None
+    for attribute in TAG_ATTRIBUTE.finditer(tag, 4):
+        name = attribute.group(1).lower()
+        if name in ("width", "height"):
+            return tag
+        if name == "src" and src is None and attribute.group(2):
+            src = attribute
+    marked = markup.MARKER.match(src.group(2).strip("\"'")) if src else None
+    size = sizes.of(html.unescape(marked.group(1))) if marked else None
+    if size is None:
+        return tag
+    return f'{tag[:src.end()]} width="{size[0]}" height="{size[1]}"{tag[src.end():]}'
 
 
 def _check_fragment(source: Article | Page, written: str, fragment: str, ids: set[str], line: tuple[int, int],

@@ -59,11 +59,14 @@ def build(site_dir: Path, *, output: Path | None = None, drafts: bool = False, f
     with _store(site_dir, cache, use_cache) as store:
         earlier = saved_reads(site_dir, store, manifest) if use_cache else None
         session = Session(site_dir, options, store, executor or best(), progress, kept, earlier)
+        # Taken before the run, which takes its own time a moment later: `newsroom due` then lists
+        # again, never misses, an article that became due in between.
+        started = build_time().timestamp()
         result = session.run(config=config, report=report)
         if cache is not None and result.stats is not None:
             summary = {"counts": result.counts, "notices": result.notices, "problems": list(report.items)}
             Manifest(inputs, session.written.output, session.written.files, session.written.pages, result.site.due,
-                     summary, _keep_reads(store, session.reads, earlier, manifest)).save(cache)
+                     summary, _keep_reads(store, session.reads, earlier, manifest), started).save(cache)
             store.close()
         elif cache is not None:
             store.close(prune=False)  # what was rendered stays useful to the build that follows

@@ -1,4 +1,4 @@
-"""The `newsroom` command line: build, check, serve, new and init."""
+"""The `newsroom` command line: build, check, serve, new, due and init."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import threading
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 from generator import __version__
 from generator import build as build_mod
@@ -57,6 +58,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--section", help="a section slug or title from config.yaml")
     new.add_argument("--tags", help="comma-separated tags")
 
+    due = commands.add_parser("due", help="whether a build now would publish or take down an article that the "
+                              "last build did not (exit 0 and the list; exit 1 when nothing is due)")
+    due.add_argument("site", nargs="?", default=".", help="the site folder (default: here)")
+    due.add_argument("--next", action="store_true", help="print when the next article is due or expires "
+                     "(ISO 8601 with offset), or nothing")
+
     init = commands.add_parser("init", help="write a minimal site that builds at once")
     init.add_argument("dir", nargs="?", default=".", metavar="DIR",
                       help="the folder to write it in, made if missing (default: here); "
@@ -85,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "new":
             from generator import scaffold
             return scaffold.new_article(site, args.title, args.author, args.section, args.tags)
+        if args.command == "due":
+            from generator import due
+            report = Report()
+            answer = due.due(site, args.next, report)
+            print_report(report, False, site)
+            return answer
         from generator.preview import server  # only the preview needs the HTTP server and the watcher
         return server.serve(make_preview(site), site, args.host, args.port, args.poll)
     except KeyboardInterrupt:
@@ -147,6 +160,8 @@ def run_build(args, site: Path) -> int:
         for stage, seconds in result.timings.items():
             print(f"{stage:>20}: {seconds:6.2f} s", file=sys.stderr)
     print_report(result.report, args.strict, site)
+    if writing and os.environ.get("GITHUB_ACTIONS") == "true" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        write_step_summary(result, args.strict, site, Path(os.environ["GITHUB_STEP_SUMMARY"]))
     if not result.ok(args.strict):
         return EXIT_ERRORS
     if not quiet:
@@ -173,15 +188,38 @@ def print_report(report: Report, strict: bool, site: Path) -> None:
     for item in items:
         print(item.format(), file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        # GitHub wants paths from the repository's root, and the site may be a folder inside it.
-        root = Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd()).resolve()
         for item in items:
-            path = Path(os.path.relpath(site / item.path, root)).as_posix() if item.path else item.path
-            print(replace(item, path=path).annotation())
+            print(replace(item, path=repository_path(site, item.path)).annotation())
     errors = sum(1 for d in items if d.severity == ERROR)
     warnings = len(items) - errors
     if items:
         print(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}", file=sys.stderr)
+
+
+def repository_path(site: Path, path: str) -> str:
+    """A site-relative path from the repository's root, as GitHub wants it (the site may be a folder
+    inside the repository)."""
+    root = Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd()).resolve()
+    return Path(os.path.relpath(site / path, root)).as_posix() if path else path
+
+
+def write_step_summary(result, strict: bool, site: Path, summary: Path) -> None:
+    """Append the build's report to GitHub's step summary; problems link to their lines."""
+    from generator import summary as summary_mod
+    server, repository = os.environ.get("GITHUB_SERVER_URL", "https://github.com"), os.environ.get("GITHUB_REPOSITORY")
+    commit = os.environ.get("GITHUB_SHA")
+
+    def link(problem: Diagnostic) -> str | None:
+        if not (repository and commit and problem.path):
+            return None
+        where = quote(repository_path(site, problem.path))
+        return f"{server}/{repository}/blob/{commit}/{where}" + (f"#L{problem.line}" if problem.line else "")
+
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(summary_mod.markdown(result, strict, link) + "\n")
+    except OSError as exc:
+        print(f"newsroom: warning: cannot write the step summary {summary}: {exc.strerror or exc}", file=sys.stderr)
 
 
 _progress_shown = False

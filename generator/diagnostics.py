@@ -45,11 +45,14 @@ class Report:
 
     items: list[Diagnostic] = field(default_factory=list)
 
+    def add(self, severity: str, path: str, message: str, line: int = 0, col: int = 0) -> None:
+        self.items.append(Diagnostic(path, line, col, severity, message))
+
     def error(self, path: str, message: str, line: int = 0, col: int = 0) -> None:
-        self.items.append(Diagnostic(path, line, col, ERROR, message))
+        self.add(ERROR, path, message, line, col)
 
     def warning(self, path: str, message: str, line: int = 0, col: int = 0) -> None:
-        self.items.append(Diagnostic(path, line, col, WARNING, message))
+        self.add(WARNING, path, message, line, col)
 
     def extend(self, items: Iterable[Diagnostic]) -> None:
         self.items.extend(items)

@@ -29,6 +29,7 @@ class Article:
     body: str  # HTML; links to other sources are still markers (see markup.py)
     summary: str
     updated: datetime | None = None
+    expires: datetime | None = None  # when it is taken down
     dateline: str | None = None
     photo: Photo | None = None
     draft: bool = False

@@ -127,10 +127,10 @@ def test_every_argument_of_every_command_has_help():
     for name, command in commands().items():
         for action in command._actions:
             assert action.help and action.help != argparse.SUPPRESS, (name, action.dest)
-    assert set(commands()) == {"", "build", "check", "serve", "new", "init"}
+    assert set(commands()) == {"", "build", "check", "serve", "new", "due", "init"}
 
 
-@pytest.mark.parametrize("name", ["build", "check", "serve", "new", "init"])
+@pytest.mark.parametrize("name", ["build", "check", "serve", "new", "due", "init"])
 def test_help_of_each_command_shows_each_option_with_its_text(name):
     result = run_cli(name, "--help")
     assert result.returncode == 0, result.stderr

@@ -21,6 +21,7 @@ class Manifest:
     due: float | None  # when the next scheduled article becomes due (a timestamp), or None
     summary: dict  # counts, notices and problems, to report again
     reads: list[bytes] | None = None  # the store's keys of what that build read, in shares (read.reads.shares)
+    built: float | None = None  # the time that build published as of (a timestamp): `newsroom due` asks
 
     @classmethod
     def load(cls, folder: Path) -> Manifest | None:

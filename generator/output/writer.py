@@ -53,6 +53,8 @@ class WriteStats:
     removed: int = 0
     changed: list[str] = field(default_factory=list)  # written or removed, output-relative
     files: dict[str, Stat] = field(default_factory=dict)  # every file written or checked, as it now is
+    added: list[str] = field(default_factory=list)  # of `changed`: files the output did not have
+    gone: list[str] = field(default_factory=list)  # of `changed`: the files removed
 
 
 class Transaction:
@@ -125,7 +127,7 @@ class Transaction:
                 os.rmdir(self.root)  # empty: the staged tree takes its place
             os.rename(self.staging, self.root)
             files = {rel: now for rel, (_, now) in self.staged.items()}
-            return WriteStats(written=len(files), files=files, changed=list(files))
+            return WriteStats(written=len(files), files=files, changed=list(files), added=list(files))
         if not remove_stale and self.mode == "spare":  # the spare must hold the output's other files too
             for rel, now in self.live.items():
                 self.staged.setdefault(rel, (None, now))
@@ -138,7 +140,8 @@ class Transaction:
         staged = {rel: now for rel, (_, now) in self.staged.items()}
         files = staged if remove_stale else {**self.live, **staged}  # the others as they are
         return WriteStats(written=len(written), unchanged=len(files) - len(written), removed=len(removed),
-                          changed=written + removed, files=files)
+                          changed=written + removed, files=files, added=[r for r in written if r not in self.live],
+                          gone=removed)
 
     def abort(self, failed: bool = False) -> None:
         """Forget every staged file: the output is as it was. A spare that was written to is brought

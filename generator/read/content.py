@@ -20,7 +20,7 @@ from generator.read import editorial, markup
 from generator.urls import slugify
 
 ARTICLE_KEYS = {"title", "date", "author", "authors", "section", "tags", "dateline", "summary",
-                "photo", "slug", "updated", "draft", "aliases", "extra"}
+                "photo", "slug", "updated", "expires", "draft", "aliases", "extra"}
 AUTHOR_KEYS = {"name", "role", "photo", "email", "links"}
 PAGE_KEYS = {"title", "slug", "summary"}
 PHOTO_KEYS = {"src", "alt", "caption", "credit"}
@@ -163,6 +163,10 @@ def read_article(path: str, raw: bytes, reader: Reader) -> tuple[Article | None,
     updated = _date(src, "updated", tz)
     if date and updated and updated < date:
         src.error("updated", f"updated ({dates.iso(updated)}) is before the date ({dates.iso(date)})")
+    expires = _date(src, "expires", tz)
+    if date and expires and expires <= date:
+        src.error("expires", f"expires ({dates.iso(expires)}) is not after the date ({dates.iso(date)}), "
+                  "so the article would never be published")
     body, links = converter.convert(src.body, path)
     _unsafe_links(src, converter.unsafe)
     src.problems += editorial.check(path, src.body, src.body_line, body)
@@ -172,7 +176,7 @@ def read_article(path: str, raw: bytes, reader: Reader) -> tuple[Article | None,
         source=path, title=title or "", date=date or datetime(1970, 1, 1, tzinfo=tz), authors=_authors(src),
         section=src.text("section"), tags=_tags(src), slug=_slug(src, file_date.group(2) if file_date else name),
         body=body, summary=markup.excerpt(src.text("summary") or "") or markup.summary(body),
-        updated=updated, dateline=dateline, photo=photo(src, "photo"), draft=_flag(src, "draft"),
+        updated=updated, expires=expires, dateline=dateline, photo=photo(src, "photo"), draft=_flag(src, "draft"),
         aliases=_aliases(src), extra=_mapping(src, "extra"),
         lines={**src.lines, "links": _link_lines(src, links), "written": {t: w for w, t in reversed(links)}},
     )

@@ -59,6 +59,19 @@ class _Rewrite(Treeprocessor):
         _box_tables(root)
 
 
+RAW_TABLE_OPEN, RAW_TABLE_CLOSE = re.compile(r"<table\b", re.I), re.compile(r"</table\s*>", re.I)
+TABLE_BOX = '<section class="table-scroll" tabindex="0" aria-label="Table">'
+
+
+def _box_raw_tables(block: str) -> str:
+    """The writer's own <table>s in the same box as Markdown's, when they open and close in pairs
+    (otherwise the HTML is left as it was written: a box would not mend it)."""
+    if len(RAW_TABLE_OPEN.findall(block)) != len(RAW_TABLE_CLOSE.findall(block)):
+        return block
+    block = RAW_TABLE_OPEN.sub(lambda m: TABLE_BOX + m.group(0), block)
+    return RAW_TABLE_CLOSE.sub(lambda m: m.group(0) + "</section>", block)
+
+
 def _box_tables(root) -> None:
     """Each table in a box of its own that scrolls sideways, so that a wide table never makes a
     phone's page scroll; the box takes keyboard focus, so that it can be scrolled without a mouse."""
@@ -94,7 +107,9 @@ class _RewriteRaw(Postprocessor):
         blocks = self.md.htmlStash.rawHtmlBlocks
         for number, block in enumerate(blocks):
             if isinstance(block, str) and ("href" in block or "src" in block or "name" in block):
-                blocks[number] = RAW_TAG.sub(self._tag, block)
+                block = blocks[number] = RAW_TAG.sub(self._tag, block)
+            if isinstance(block, str) and "<table" in block.lower():
+                blocks[number] = _box_raw_tables(block)
         return text
 
     def _tag(self, tag: re.Match) -> str:

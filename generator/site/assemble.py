@@ -17,10 +17,11 @@ from functools import partial
 
 from generator import urls
 from generator.config import Config
-from generator.diagnostics import Report, did_you_mean
+from generator.diagnostics import WARNING, Report, counted, did_you_mean
 from generator.model import Article, Author, Page, Photo, StaticFile
-from generator.site.links import Anchors, ImageSizes, link_targets, resolve_links
+from generator.site.links import Anchors, ImageSizes, LeftOut, link_targets, resolve_links
 from generator.site.related import TAG_UNIT, related
+from generator.site.schedule import is_expired, next_change
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     for author in readable.values():
         _check_photo(author.source, author.photo, {}, files, report)
     chosen, notices, left_out = _publishable(articles, options)
-    due = min((a.date.timestamp() for a in articles if not a.draft and a.date > options.now), default=None)
+    due = next_change(articles, options.now)
     unreadable = {_file_id(path) for path in broken if "/authors/" in path}
     known = _author_ids(authors_by_id)
     resolved = [_resolve(config, a, authors_by_id, known, unreadable, files, report) for a in chosen]
@@ -114,7 +115,7 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     default_image, logo = (_config_image(config, key, files, report) for key in ("default_image", "logo"))
     photos = [a.photo for a in resolved] + [a.photo for a in authors_by_id.values()]
     site = Site(config, resolved, authors_by_id, pages, static, tag_names, placements, notices=notices,
-                due=None if options.future else due, links=targets,
+                due=None if options.future or due is None else due.timestamp(), links=targets,
                 positions={a.source: i for i, a in enumerate(resolved)},
                 sizes=_photo_sizes(photos, default_image, logo, sizes),
                 default_image=default_image and default_image[0], logo=logo and logo[0], **grouped)
@@ -134,8 +135,8 @@ def revise(site: Site, edited: list[Article], now: datetime, report: Report) -> 
         if index is None:
             return None
         old = site.articles[index]
-        if (new.date > now) != (old.status == "scheduled"):
-            return None  # it has become due since, or is due no more
+        if (new.date > now) != (old.status == "scheduled") or is_expired(new, now):
+            return None  # it has become due since, is due no more, or has expired
         check = Report()
         new = _resolve(site.config, replace(new, status=old.status), site.authors, _author_ids(site.authors), set(),
                        files, check)
@@ -156,9 +157,9 @@ def _file_id(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
-def _publishable(articles: list[Article], options: Options) -> tuple[list[Article], list[str], dict[str, str]]:
+def _publishable(articles: list[Article], options: Options) -> tuple[list[Article], list[str], dict[str, LeftOut]]:
     """The articles this build publishes, notices about the others, and why each other is left out."""
-    kept, drafts, scheduled = [], [], []
+    kept, drafts, scheduled, expired = [], [], [], []
     for article in sorted(articles, key=lambda a: a.source):
         if article.draft:
             drafts.append(article)
@@ -168,6 +169,8 @@ def _publishable(articles: list[Article], options: Options) -> tuple[list[Articl
             scheduled.append(article)
             if options.future:
                 kept.append(replace(article, status="scheduled"))
+        elif is_expired(article, options.now):
+            expired.append(article)  # taken down, in the preview too: readers can no longer see it
         else:
             kept.append(article)
     notices = []
@@ -177,8 +180,16 @@ def _publishable(articles: list[Article], options: Options) -> tuple[list[Articl
                        f"(next: {first.source} on {first.date:%Y-%m-%d %H:%M}); --future includes them")
     if drafts and not options.drafts:
         notices.append(f"left out {len(drafts)} draft{'s' * (len(drafts) > 1)}; --drafts includes them")
-    left_out = {a.source: "a draft" for a in drafts if not options.drafts}
-    left_out.update({a.source: f"scheduled for {a.date:%Y-%m-%d %H:%M}" for a in scheduled if not options.future})
+    if expired:
+        last = max(expired, key=lambda a: a.expires)
+        notices.append(f"left out {counted(len(expired), 'expired article')} (latest: {last.source}, expired "
+                       f"{last.expires:%Y-%m-%d %H:%M})")
+    left_out = {a.source: LeftOut("a draft") for a in drafts if not options.drafts}
+    left_out.update({a.source: LeftOut(f"scheduled for {a.date:%Y-%m-%d %H:%M}")
+                     for a in scheduled if not options.future})
+    # A link to an article that has expired is only a warning: the build that takes the article
+    # down at its time must not fail for it, or the article would stay up.
+    left_out.update({a.source: LeftOut(f"expired since {a.expires:%Y-%m-%d %H:%M}", WARNING) for a in expired})
     return kept, notices, left_out
 
 

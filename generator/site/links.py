@@ -9,10 +9,11 @@ import html
 import os
 import posixpath
 import re
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from generator import images, urls
-from generator.diagnostics import Report, did_you_mean
+from generator.diagnostics import ERROR, Report, did_you_mean
 from generator.model import Article, Author, Page, StaticFile
 from generator.read import markup
 from generator.read.gfm import RESERVED_IDS
@@ -76,7 +77,14 @@ IMG_TAG = re.compile(r"<img\s[^<>]*>", re.I)
 TAG_ATTRIBUTE = re.compile(r"""\s+([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 
 
-def resolve_links(body: str, source: Article | Page, targets: dict[str, str], missing: dict[str, str | None],
+class LeftOut(NamedTuple):
+    """Why a source is not published in this build, and what a link to it is."""
+
+    why: str
+    severity: str = ERROR
+
+
+def resolve_links(body: str, source: Article | Page, targets: dict[str, str], missing: dict[str, LeftOut | None],
                   report: Report, anchors: Anchors | None = None, sizes: ImageSizes | None = None) -> str:
     """Link markers replaced by URLs; links to files that are missing or left out are errors, and
     a #fragment that names no heading (or other id) in its article or page is a warning. With
@@ -96,9 +104,10 @@ def resolve_links(body: str, source: Article | Page, targets: dict[str, str], mi
         line = lines.get(target, (1, 1))
         written = source.lines.get("written", {}).get(target, written)
         if target in missing:
-            if missing[target]:  # None: the target could not be read, and says so itself
-                report.error(source.source, f'link to "{written}", which is {missing[target]} and is not '
-                             "published in this build", *line)
+            left = missing[target]
+            if left:  # None: the target could not be read, and says so itself
+                report.add(left.severity, source.source, f'link to "{written}", which is {left.why} and is not '
+                           "published in this build", *line)
         else:
             report.error(source.source, f'link to "{written}", which does not exist'
                          f"{_web_address(written) or _closest_link(target, folder, targets)}", *line)

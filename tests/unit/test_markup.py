@@ -71,3 +71,16 @@ def test_links_of_every_form():
 def test_old_anchors_in_html_become_ids():
     html, _ = convert('<a name="top-story"></a>Text and <a href="#top-story" name="x" id="y">link</a>')
     assert '<a id="top-story"></a>' in html and 'name="x" id="y"' in html
+
+
+def test_tables_markdown_and_raw_sit_in_a_box_that_scrolls():
+    html = markup.Converter().convert("| a | b |\n|---|---|\n| 1 | 2 |\n\n<table><tr><td>raw</td></tr></table>\n",
+                                      "content/articles/x.md")[0]
+    assert html.count('<section aria-label="Table" class="table-scroll" tabindex="0"><table>') == 1  # Markdown's
+    assert '<section class="table-scroll" tabindex="0" aria-label="Table"><table><tr><td>raw</td></tr></table>' \
+           "</section>" in html
+
+
+def test_raw_tables_that_do_not_close_are_left_as_written():
+    html = markup.Converter().convert("<div><table><tr><td>open</td></tr></div>\n", "content/articles/x.md")[0]
+    assert "table-scroll" not in html

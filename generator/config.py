@@ -35,6 +35,7 @@ class Config:
     per_page: int = 10
     feed_size: int = 20
     related: int = 6
+    toc_headings: int = 4  # an article with this many headings (h2, h3) or more gets a table of contents
     content_dir: str = "content"
     layouts_dir: str = "layouts"
     output_dir: str = "output"
@@ -53,7 +54,7 @@ class Config:
 FIELDS = set(Config.__dataclass_fields__) - {"lines"}
 STRINGS = {"title", "base_url", "description", "language", "timezone", "default_section",
            "permalink", "content_dir", "layouts_dir", "output_dir", "default_image", "logo"}
-COUNTS = {"per_page", "feed_size", "related"}
+COUNTS = {"per_page", "feed_size", "related", "toc_headings"}
 
 
 def load(site: Path, report: Report, base_url: str | None = None) -> Config | None:

@@ -18,6 +18,13 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Correction:
+    date: datetime
+    kind: str  # "correction", "clarification" or "update"
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     source: str  # path relative to the site, e.g. content/articles/2021/x.md
     title: str
@@ -28,12 +35,17 @@ class Article:
     slug: str
     body: str  # HTML; links to other sources are still markers (see markup.py)
     summary: str
-    updated: datetime | None = None
+    updated: datetime | None = None  # the latest of `updated:` and the corrections' dates
     expires: datetime | None = None  # when it is taken down
     dateline: str | None = None
     photo: Photo | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    series: str | None = None  # the series' name, as written
+    toc: bool | None = None  # a table of contents: always, never, or (None) when the body is long
+    words: int = 0  # in the body, for its reading time
+    headings: tuple[tuple[int, str, str], ...] = ()  # the body's h2 and h3: (level, id, text)
+    corrections: tuple[Correction, ...] = ()  # oldest first
     extra: dict = field(default_factory=dict, compare=False)
     lines: Lines = field(default_factory=dict, compare=False, repr=False)
     # Set by the site once every source is read:

@@ -61,6 +61,10 @@ feed_size: {feed_size}
 # How many related articles are shown beside each article, at most.
 related: {related}
 
+# An article with this many ## and ### headings or more gets a table of contents above its
+# body (an article's own "toc: true" or "toc: false" decides for it).
+toc_headings: {toc_headings}
+
 # The site's folders, inside the site folder: the articles, profiles and files; the
 # templates (without this folder, the default layouts that come with newsroom are used, and
 # a file in it replaces the default of the same name); and the built site. If you change
@@ -121,7 +125,7 @@ def _config_text() -> str:
     """config.yaml with the counts' defaults taken from Config, so the file cannot call an old
     value the default. The text is plain .replace, not format: YAML's braces stay as they are."""
     text = CONFIG
-    for key in ("per_page", "feed_size", "related"):
+    for key in ("per_page", "feed_size", "related", "toc_headings"):
         text = text.replace(f"{{{key}}}", str(getattr(Config, key)))
     return text
 

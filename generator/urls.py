@@ -48,6 +48,10 @@ def tag_url(slug: str) -> str:
     return f"/tags/{slug}/"
 
 
+def series_url(slug: str) -> str:
+    return f"/series/{slug}/"
+
+
 def author_url(ident: str) -> str:
     return f"/authors/{ident}/"
 
@@ -57,6 +61,7 @@ def page_url(slug: str) -> str:
 
 
 TAGS = "/tags/"
+CORRECTIONS = "/corrections/"
 AUTHORS = "/authors/"
 NOT_FOUND = "/404.html"
 ROBOTS = "/robots.txt"

@@ -51,6 +51,7 @@ def article(number: int, fields: dict) -> str:
              f"section: {fields['section']}", f"tags: [{', '.join(fields['tags'])}]"]
     if fields["draft"]:
         lines.append("draft: true")
+    lines += [f"{key}: {fields[key]}" for key in ("series", "toc") if fields[key]]
     return "---\n" + "\n".join(lines) + "\n---\n" + fields["body"] + "\n"
 
 
@@ -62,6 +63,8 @@ EDITS = st.one_of(
     st.tuples(st.just("section"), st.integers(0, ARTICLES - 1), st.sampled_from(["news", "health"])),
     st.tuples(st.just("date"), st.integers(0, ARTICLES - 1), st.sampled_from(DATES)),
     st.tuples(st.just("draft"), st.integers(0, ARTICLES - 1), st.booleans()),
+    st.tuples(st.just("series"), st.integers(0, ARTICLES - 1), st.sampled_from(["", "Budget Watch", "Harbor Files"])),
+    st.tuples(st.just("toc"), st.integers(0, ARTICLES - 1), st.sampled_from(["", "true", "false"])),
     st.tuples(st.just("delete"), st.integers(0, ARTICLES - 1), st.none()),  # or create again, when deleted
     st.tuples(st.just("rename"), st.integers(0, ARTICLES - 1), st.none()),
     st.tuples(st.just("layout"), st.none(), st.sampled_from(["", "<p>{{ page.title }}</p>", "<h1>x</h1>"])),
@@ -76,7 +79,8 @@ class Site:
     def __init__(self, root: Path) -> None:
         self.root = write_site(root, SITE)
         self.fields = [{"title": WORDS[n], "date": DATES[n % 3], "author": "kate-michael", "section": "news",
-                        "tags": TAGS[n], "draft": False, "body": BODIES[n]} for n in range(ARTICLES)]
+                        "tags": TAGS[n], "draft": False, "body": BODIES[n],
+                        "series": "", "toc": ""} for n in range(ARTICLES)]
         self.names = [f"a{n}" for n in range(ARTICLES)]
         self.alive = [True] * ARTICLES
         self.path(0).parent.mkdir(parents=True)

@@ -144,7 +144,7 @@ def test_under_github_actions_a_build_writes_a_step_summary_of_pages_and_problem
            "GITHUB_SHA": "0123abc", "GITHUB_WORKSPACE": str(tmp_path / "repo"), "GITHUB_SERVER_URL": "https://github.com"}
     assert run_cli("build", str(site), env=env).returncode == 0
     first = summary.read_text()
-    assert "11 pages, 1 article, 2 tags, 2 authors" in first
+    assert "12 pages, 1 article, 2 tags, 2 authors" in first
     assert "<details><summary>Added (" in first and "- /news/first/" in first
     # A new article and a removed one: each list says what happened to which page.
     (site / "content/articles/2021/first.md").unlink()

@@ -15,15 +15,17 @@ from urllib.parse import unquote
 
 from generator import dates, urls, yamldoc
 from generator.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
-from generator.model import Article, Author, Page, Photo
+from generator.model import Article, Author, Correction, Page, Photo
 from generator.read import editorial, markup
 from generator.urls import slugify
 
 ARTICLE_KEYS = {"title", "date", "author", "authors", "section", "tags", "dateline", "summary",
-                "photo", "slug", "updated", "expires", "draft", "aliases", "extra"}
+                "photo", "slug", "updated", "expires", "draft", "aliases", "series", "toc", "corrections", "extra"}
 AUTHOR_KEYS = {"name", "role", "photo", "email", "links"}
 PAGE_KEYS = {"title", "slug", "summary"}
 PHOTO_KEYS = {"src", "alt", "caption", "credit"}
+CORRECTION_KEYS = {"date", "kind", "text"}
+CORRECTION_KINDS = ("correction", "clarification", "update")
 
 
 class Invalid(Exception):
@@ -167,6 +169,9 @@ def read_article(path: str, raw: bytes, reader: Reader) -> tuple[Article | None,
     if date and expires and expires <= date:
         src.error("expires", f"expires ({dates.iso(expires)}) is not after the date ({dates.iso(date)}), "
                   "so the article would never be published")
+    corrections = _corrections(src, tz, date)
+    if corrections:  # a correction updates the article: its page, feeds and sitemap say when
+        updated = max(d for d in (updated, corrections[-1].date) if d)
     body, links = converter.convert(src.body, path)
     _unsafe_links(src, converter.unsafe)
     src.problems += editorial.check(path, src.body, src.body_line, body)
@@ -177,7 +182,9 @@ def read_article(path: str, raw: bytes, reader: Reader) -> tuple[Article | None,
         section=src.text("section"), tags=_tags(src), slug=_slug(src, file_date.group(2) if file_date else name),
         body=body, summary=markup.excerpt(src.text("summary") or "") or markup.summary(body),
         updated=updated, expires=expires, dateline=dateline, photo=photo(src, "photo"), draft=_flag(src, "draft"),
-        aliases=_aliases(src), extra=_mapping(src, "extra"),
+        aliases=_aliases(src), series=_series(src), toc=_flag(src, "toc") if "toc" in src.data else None,
+        words=len(markup.plain_text(body).split()), headings=markup.headings(body), corrections=corrections,
+        extra=_mapping(src, "extra"),
         lines={**src.lines, "links": _link_lines(src, links), "written": {t: w for w, t in reversed(links)}},
     )
     return article, src.problems
@@ -239,6 +246,45 @@ def _date(src: Source, key: str, tz: tzinfo, required: bool = False) -> datetime
         return None
 
 
+def _corrections(src: Source, tz: tzinfo, published: datetime | None) -> tuple[Correction, ...]:
+    """`corrections:`, a list of {date, kind, text}, checked item by item; oldest first."""
+    value = src.data.get("corrections")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        src.error("corrections", "corrections must be a list of {date, kind, text}, one for each notice")
+        return ()
+    found = []
+    for number, item in enumerate(value, 1):
+        where = f"correction {number}"
+        if not isinstance(item, dict):
+            src.error("corrections", f"{where} must be a mapping: {{date: 2022-03-04, kind: correction, text: ...}}")
+            continue
+        for key in item:
+            if key not in CORRECTION_KEYS:
+                src.warning("corrections", f'{where}: unknown field "{key}"{did_you_mean(str(key), CORRECTION_KEYS)}')
+        kind, text = item.get("kind"), item.get("text")
+        if kind not in CORRECTION_KINDS:
+            hint = did_you_mean(str(kind), CORRECTION_KINDS) if isinstance(kind, str) else ""
+            src.error("corrections", f'{where}: kind must be one of {", ".join(CORRECTION_KINDS)}, not {kind!r}{hint}'
+                      if kind is not None else f"{where} needs a kind: {', '.join(CORRECTION_KINDS)}")
+        if not isinstance(text, str) or not text.strip() or isinstance(text, yamldoc.Timestamp):
+            src.error("corrections", f"{where} needs a text: what was wrong, and what is right")
+        try:
+            moment = dates.parse(item["date"], tz) if "date" in item else None
+        except ValueError as exc:
+            src.error("corrections", f"{where}: date: {exc}")
+            continue
+        if moment is None:
+            src.error("corrections", f"{where} needs the date it was made")
+        elif published and moment < published:
+            src.error("corrections", f"{where} is dated {dates.iso(moment)}, before the article "
+                      f"({dates.iso(published)})")
+        elif kind in CORRECTION_KINDS and isinstance(text, str) and text.strip():
+            found.append(Correction(moment, kind, " ".join(text.split())))
+    return tuple(sorted(found, key=lambda c: c.date))
+
+
 def _date_from_name(src: Source, text: str, tz: tzinfo) -> datetime | None:
     try:
         return dates.parse(text, tz)
@@ -280,6 +326,14 @@ def _tags(src: Source) -> tuple[str, ...]:
         elif str(item).strip():
             tags.append(str(item).strip())
     return tuple(dict.fromkeys(tags))
+
+
+def _series(src: Source) -> str | None:
+    name = src.text("series")
+    if name is not None and not slugify(name):
+        src.error("series", f'series "{name}" needs letters or digits: its name makes its URL')
+        return None
+    return name
 
 
 def _slug(src: Source, default: str) -> str:

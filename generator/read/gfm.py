@@ -378,7 +378,7 @@ class MailtoProcessor(InlineProcessor):
 # --- Heading ids and task lists. ---
 
 # Ids the default layouts use: a heading never takes one (GitHub prefixes its ids instead).
-RESERVED_IDS = frozenset({"main", "top", "related-heading"})
+RESERVED_IDS = frozenset({"main", "top", "related-heading", "corrections"})
 ID_ATTRIBUTE = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""")  # <a name> becomes an id
 
 

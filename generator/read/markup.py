@@ -191,6 +191,16 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+HEADING = re.compile(r'<h([23])\b[^>]*?\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+
+
+def headings(body_html: str) -> tuple[tuple[int, str, str], ...]:
+    """The body's second- and third-level headings that have an id: (level, id, text), for a table of
+    contents (every heading has GitHub's id, unless its writer's HTML left it without)."""
+    return tuple((int(level), ident, plain_text(inner)) for level, ident, inner in HEADING.findall(body_html)
+                 if plain_text(inner))
+
+
 def excerpt(text: str, words: int = 50) -> str:
     """Plain text cut on a word boundary, with an ellipsis when cut."""
     parts = text.split()

@@ -17,13 +17,14 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic, Report
 from generator.keys import digest, page_key
 from generator.render.routes import Route
-from generator.render.views import Ref, Views, article_view, site_view
+from generator.render.views import Ref, Views, article_view, page_view, site_view
 from generator.urls import output_path
 
 
 @dataclass
 class Prints:
-    """Two digests per article: of its view without the body (teasers), and of that and its body."""
+    """Two digests per article: of its view without the body (teasers), and of that and what its own
+    page adds (the body, the table of contents)."""
 
     teaser: list[bytes] = field(default_factory=list)
     whole: list[bytes] = field(default_factory=list)
@@ -59,7 +60,7 @@ def prints_of(site, executor, earlier: tuple | None = None) -> Prints:
 
 def _print(site, index: int) -> tuple[bytes, bytes]:
     teaser = digest(repr(article_view(site, index)))
-    return teaser, digest(teaser, site.articles[index].body)
+    return teaser, digest(teaser, repr(page_view(site, index)))
 
 
 def shared_key(site, layouts: bytes) -> bytes:

@@ -9,6 +9,7 @@ title or body: an edit that leaves every article where it was (site.revise) keep
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -53,11 +54,14 @@ def plan(site: Site, report: Report) -> list[Route]:
                            section=section.slug)
     for slug, name in site.tag_names.items():
         routes += listing("tag", name, urls.tag_url(slug), site.by_tag[slug], f'tag "{name}"')
+    for slug, name in site.series_names.items():
+        routes += listing("series", name, urls.series_url(slug), site.by_series[slug], f'series "{name}"')
     for ident, author in site.authors.items():
         routes += listing("author", author.name, urls.author_url(ident), site.by_author[ident],
                            author.source, author=views.author_view(author, len(site.by_author[ident]), site.sizes),
                            fix="rename the author's file")
     routes += _indexes(site)
+    routes += _corrections(site, newest)
     routes += [_page(p) for p in site.pages]
     routes += _aliases(site)
     routes += [Route(f.url, None, f.source, static_source=f.absolute_source, fix="rename or move the file")
@@ -68,15 +72,23 @@ def plan(site: Site, report: Report) -> list[Route]:
 
 def _article(site: Site, index: int) -> Route:
     placed = site.placements[index]
+    series = None
+    if placed.series:
+        parts = site.by_series[placed.series]
+        series = (site.series_names[placed.series], urls.series_url(placed.series), parts.index(index) + 1,
+                  tuple(Ref(i) for i in parts))
     return Route(placed.url, "article.html", placed.source, _article_context,
-                 (Ref(index, "whole"), tuple(Ref(i) for i in site.related[index])),
+                 (Ref(index, "whole"), tuple(Ref(i) for i in site.related[index]), series),
                  sitemap=placed.status == "published", lastmod=dates.iso(placed.updated or placed.date),
                  fix=SLUG_FIX, line=placed.lines[0])
 
 
-def _article_context(config, site: dict, article: dict, related: list[dict]) -> dict:
+def _article_context(config, site: dict, article: dict, related: list[dict], series: list | None) -> dict:
     authors = tuple(urls.absolute(config, a["url"]) for a in article["authors"])
-    return {"site": site, "article": article, "related": related[: rail_length(article)],
+    if series:
+        title, url, part, parts = series
+        series = {"title": title, "url": url, "part": part, "count": len(parts), "parts": parts}
+    return {"site": site, "article": article, "related": related[: rail_length(article)], "series": series,
             "meta": views.meta(config, site, "article", article["title"], article["url"], article["summary"],
                                image=views.photo_image(article["photo"]),
                                feed_url=urls.feed(article["section"]["url"]), feed_title=article["section"]["title"],
@@ -108,7 +120,7 @@ def _listing(site: Site, newest: str, kind: str, title: str, url: str, indices, 
         routes.append(Route(urls.paged(url, number), "listing.html", source, _listing_context,
                             (kind, title, url, tuple(Ref(i) for i in chunk), number, pages, section, author),
                             sitemap=True, lastmod=_newest(site, chunk), fix=fix))
-    entries = indices[: site.config.feed_size]
+    entries = sorted(indices)[: site.config.feed_size]  # the newest (a series lists its parts oldest first)
     routes.append(Route(urls.feed(url), "feed.xml", source, _feed_context,
                         (title, url, tuple(Ref(i, "feed") for i in entries), None if entries else newest), fix=fix))
     return routes
@@ -117,7 +129,7 @@ def _listing(site: Site, newest: str, kind: str, title: str, url: str, indices, 
 def _listing_context(config, site: dict, kind: str, title: str, url: str, articles: list[dict], number: int,
                      pages: int, section: str | None, author: dict | None) -> dict:
     own = urls.paged(url, number)
-    named = f"Tag: {title}" if kind == "tag" else title  # a tag and a section may share a name
+    named = {"tag": f"Tag: {title}", "series": f"Series: {title}"}.get(kind, title)  # a tag may be named as a section
     heading = named if number == 1 else f"{named}, page {number}"
     listing = {
         "kind": kind, "title": title, "articles": articles,
@@ -156,6 +168,7 @@ def _listing_description(config, kind: str, title: str, author: dict | None) -> 
         return author["bio_summary"]
     return {"home": config.description, "section": f"{title}: the latest from {config.title}.",
             "tag": f"Articles tagged {title} in {config.title}.",
+            "series": f"{title}: every part of the series, in order, from {config.title}.",
             "author": f"Articles by {title} in {config.title}."}[kind]
 
 
@@ -189,6 +202,45 @@ def _indexes(site: Site) -> list[Route]:
               (tuple(Ref(i) for i in range(min(NOT_FOUND_LATEST, len(site.articles)))),)),
         Route(urls.ROBOTS, "robots.txt", "the generated robots.txt", _robots_context),
     ]
+
+
+def _corrections(site: Site, newest: str) -> list[Route]:
+    """Every correction of the site's articles, newest first: a page and its feed."""
+    made = sorted(((moment, index, number) for index, placed in enumerate(site.placements)
+                   for number, moment in enumerate(placed.corrections)), key=lambda c: (-c[0].timestamp(), c[1], c[2]))
+    notices = tuple((Ref(index), number) for _, index, number in made)
+    return [Route(urls.CORRECTIONS, "corrections.html", "the corrections page", _corrections_context, (notices,),
+                  sitemap=True),
+            Route(urls.feed(urls.CORRECTIONS), "feed.xml", "the corrections page", _corrections_feed_context,
+                  (notices[: site.config.feed_size], newest))]
+
+
+def _notices(notices: list) -> list[dict]:
+    """(article view, number) pairs as the notices they are: the article's correction, and the article."""
+    return [{**article["corrections"][number], "number": number + 1, "article": article} for article, number in notices]
+
+
+def _corrections_context(config, site: dict, notices: list) -> dict:
+    return {"site": site, "corrections": _notices(notices),
+            "meta": views.meta(config, site, "corrections", "Corrections", urls.CORRECTIONS,
+                               f"Every correction, clarification and update to articles in {config.title}, newest "
+                               "first.", feed_url=urls.feed(urls.CORRECTIONS))}
+
+
+def _corrections_feed_context(config, site: dict, notices: list, site_updated: str) -> dict:
+    """The corrections as Atom entries: each links to its notice on the article's page."""
+    entries = []
+    for notice in _notices(notices):
+        article = notice["article"]
+        entries.append({**article, "title": f'{notice["label"]}: {article["title"]}',
+                        "id": f'{article["absolute_url"]}#correction-{notice["number"]}',
+                        "absolute_url": f'{article["absolute_url"]}#corrections', "summary": notice["text"],
+                        "content": html.escape(notice["text"]), "published_iso": notice["date_iso"],
+                        "updated_iso": notice["date_iso"]})
+    name, page = f"Corrections – {config.title}", urls.absolute(config, urls.CORRECTIONS)
+    feed = {"title": name, "id": page, "url": page, "self_url": urls.absolute(config, urls.feed(urls.CORRECTIONS)),
+            "updated_iso": entries[0]["updated_iso"] if entries else site_updated, "entries": entries}
+    return {"site": site, "feed": feed, "meta": views.meta(config, site, "feed", name, urls.feed(urls.CORRECTIONS))}
 
 
 def _tags_context(config, site: dict, tags: list[dict]) -> dict:

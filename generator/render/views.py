@@ -142,8 +142,9 @@ class Views:
             return article_view(site, ref.index)
         view = dict(self.view(Ref(ref.index)))
         if ref.form == "whole":
-            view["body"] = article.body
+            view.update(page_view(site, ref.index))
         else:
+            view["id"] = view["absolute_url"]
             view["content"] = absolute_links(site.config, article.body, view["absolute_url"])
             view["published_iso"] = view["date_iso"]
             view["updated_iso"] = view["updated_iso"] or view["date_iso"]
@@ -151,6 +152,16 @@ class Views:
 
 
 EXCERPT_WORDS = 20  # of the summary, in the related rail
+WORDS_PER_MINUTE = 230  # an adult's silent reading of news prose
+
+
+def page_view(site: Site, index: int) -> dict:
+    """What an article's own page shows besides its teaser view: the body, and the table of contents
+    when it has one (`toc:` says, or else the number of headings reaching config's toc_headings)."""
+    article = site.articles[index]
+    shown = article.toc if article.toc is not None else len(article.headings) >= site.config.toc_headings
+    toc = [{"level": level, "id": ident, "text": text} for level, ident, text in article.headings] if shown else []
+    return {"body": article.body, "toc": toc}
 
 
 def article_view(site: Site, index: int) -> dict:
@@ -168,6 +179,9 @@ def article_view(site: Site, index: int) -> dict:
         "dateline": article.dateline, "summary": article.summary,
         "excerpt": markup.excerpt(article.summary, EXCERPT_WORDS),
         "photo": photo_view(config, article.photo, site.sizes),
+        "reading_minutes": max(1, -(-article.words // WORDS_PER_MINUTE)),
+        "corrections": [{"kind": c.kind, "label": c.kind.capitalize(), "text": c.text, "date_iso": dates.iso(c.date),
+                         "date_display": dates.display(c.date)} for c in article.corrections],
         "status": article.status, "extra": article.extra,
     }
 
@@ -201,6 +215,10 @@ def article_jsonld(config: Config, site: dict, view: dict) -> str:
         news["image"] = [image]
     if view["tags"]:
         news["keywords"] = [t["name"] for t in view["tags"]]
+    fixes = [c for c in view["corrections"] if c["kind"] != "update"]  # an update corrects nothing
+    if fixes:
+        news["correction"] = [{"@type": "CorrectionComment", "text": f'{c["label"]}: {c["text"]}',
+                               "datePublished": c["date_iso"]} for c in fixes]
     section = view["section"]
     crumbs = [("Home", config.base_url + "/"), (section["title"], urls.absolute(config, section["url"])),
               (view["title"], view["absolute_url"])]

@@ -47,13 +47,16 @@ class Placement:
     status: str
     draft: bool
     lines: tuple  # where its slug: and aliases: are, for messages about its URLs
+    series: str | None = None  # the series' slug
+    corrections: tuple[datetime, ...] = ()  # when each of its corrections was made (the corrections page's order)
 
     @classmethod
     def of(cls, article: Article) -> Placement:
         lines = article.lines
         return cls(article.source, article.url, article.date, article.updated, article.section, tuple(article.tags),
                    tuple(article.authors), tuple(article.aliases), article.status, article.draft,
-                   (lines.get("slug", (1, 1)), lines.get("aliases", (1, 1))))
+                   (lines.get("slug", (1, 1)), lines.get("aliases", (1, 1))),
+                   urls.slugify(article.series) if article.series else None, tuple(c.date for c in article.corrections))
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Site:
     notices: list[str] = field(default_factory=list)
     tags_of: list[list[str]] = field(default_factory=list)  # each article's tag slugs, in its order
     tag_weights: dict[str, int] = field(default_factory=dict)  # rarer tags weigh more (see related)
+    series_names: dict[str, str] = field(default_factory=dict)  # slug -> name shown, sorted by slug
+    by_series: dict[str, list[int]] = field(default_factory=dict)  # each series' parts, oldest first
     due: float | None = None  # when the next article left out as scheduled is due (a timestamp)
     links: dict[str, str] = field(default_factory=dict, repr=False)  # source file -> URL, for links
     positions: dict[str, int] = field(default_factory=dict, repr=False)  # article source -> its index
@@ -109,12 +114,14 @@ def assemble(config: Config, articles: list[Article], authors: list[Author], pag
     pages = [replace(p, body=resolve_links(p.body, p, targets, missing, report, anchors, sizes)) for p in pages]
     resolved = [a for a in resolved if a.source not in broken]
     pages = [p for p in pages if p.source not in broken]
-    tag_names = _tag_names(resolved, report)
+    tag_names = _names(resolved, "tags", "tag", report)
+    series_names = _names(resolved, "series", "series", report)
     placements = [Placement.of(a) for a in resolved]
-    grouped = _group(config, placements, tag_names, authors_by_id)
+    grouped = _group(config, placements, tag_names, series_names, authors_by_id)
     default_image, logo = (_config_image(config, key, files, report) for key in ("default_image", "logo"))
     photos = [a.photo for a in resolved] + [a.photo for a in authors_by_id.values()]
     site = Site(config, resolved, authors_by_id, pages, static, tag_names, placements, notices=notices,
+                series_names=series_names,
                 due=None if options.future or due is None else due.timestamp(), links=targets,
                 positions={a.source: i for i, a in enumerate(resolved)},
                 sizes=_photo_sizes(photos, default_image, logo, sizes),
@@ -269,26 +276,32 @@ def _photo_sizes(photos: list[Photo | None], default_image, logo, sizes: ImageSi
     return found
 
 
-def _tag_names(articles: list[Article], report: Report) -> dict[str, str]:
-    """One spelling per tag slug: the most used, then the first met."""
+def _names(articles: list[Article], key: str, what: str, report: Report) -> dict[str, str]:
+    """One spelling per slug of the articles' tags (or series): the most used, then the first met."""
+    def written(article: Article) -> tuple[str, ...]:
+        value = getattr(article, key)
+        return value if isinstance(value, tuple) else (value,) if value else ()
+
     spellings: dict[str, Counter] = defaultdict(Counter)
     for article in sorted(articles, key=lambda a: a.source):
-        for tag in article.tags:
-            spellings[urls.slugify(tag)][tag] += 1
+        for name in written(article):
+            spellings[urls.slugify(name)][name] += 1
     names = {slug: counts.most_common(1)[0][0] for slug, counts in sorted(spellings.items())}
     for article in sorted(articles, key=lambda a: a.source):
-        for tag in article.tags:
-            shown = names[urls.slugify(tag)]
-            if tag != shown:
-                report.warning(article.source, f'tag "{tag}" is the same tag as "{shown}"; it is shown as "{shown}"',
-                               *article.lines.get("tags", (1, 1)))
+        for name in written(article):
+            shown = names[urls.slugify(name)]
+            if name != shown:
+                report.warning(article.source, f'{what} "{name}" is the same {what} as "{shown}"; it is shown as '
+                               f'"{shown}"', *article.lines.get(key, (1, 1)))
     return names
 
 
-def _group(config: Config, placements: list[Placement], tag_names: dict[str, str], authors) -> dict:
-    """The site's lists of articles: by section, tag and author, and each tag's weight."""
+def _group(config: Config, placements: list[Placement], tag_names: dict[str, str], series_names: dict[str, str],
+           authors) -> dict:
+    """The site's lists of articles: by section, tag, series and author, and each tag's weight."""
     sections = {s.slug: [] for s in config.sections}
     tags: dict[str, list[int]] = {slug: [] for slug in tag_names}
+    series: dict[str, list[int]] = {slug: [] for slug in series_names}
     by_author: dict[str, list[int]] = {ident: [] for ident in authors}
     tags_of = [tag_slugs(p.tags) for p in placements]
     for index, placed in enumerate(placements):
@@ -297,10 +310,12 @@ def _group(config: Config, placements: list[Placement], tag_names: dict[str, str
             tags[slug].append(index)
         for ident in placed.authors:
             by_author[ident].append(index)
+        if placed.series:
+            series[placed.series].append(index)
     weights = {slug: round(math.log(1 + len(placements) / len(posting)) * 1e6) * TAG_UNIT
                for slug, posting in tags.items() if posting}
     return {"by_section": sections, "by_tag": tags, "by_author": by_author, "tags_of": tags_of,
-            "tag_weights": weights}
+            "tag_weights": weights, "by_series": {slug: parts[::-1] for slug, parts in series.items()}}
 
 
 def tag_slugs(tags) -> list[str]:

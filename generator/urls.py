@@ -48,6 +48,14 @@ def tag_url(slug: str) -> str:
     return f"/tags/{slug}/"
 
 
+def year_url(year: int) -> str:
+    return f"/{year}/"
+
+
+def month_url(year: int, month: int) -> str:
+    return f"/{year}/{month:02d}/"
+
+
 def series_url(slug: str) -> str:
     return f"/series/{slug}/"
 
@@ -62,6 +70,7 @@ def page_url(slug: str) -> str:
 
 TAGS = "/tags/"
 CORRECTIONS = "/corrections/"
+ARCHIVE = "/archive/"
 AUTHORS = "/authors/"
 NOT_FOUND = "/404.html"
 ROBOTS = "/robots.txt"

@@ -144,7 +144,7 @@ def test_under_github_actions_a_build_writes_a_step_summary_of_pages_and_problem
            "GITHUB_SHA": "0123abc", "GITHUB_WORKSPACE": str(tmp_path / "repo"), "GITHUB_SERVER_URL": "https://github.com"}
     assert run_cli("build", str(site), env=env).returncode == 0
     first = summary.read_text()
-    assert "12 pages, 1 article, 2 tags, 2 authors" in first
+    assert "15 pages, 1 article, 2 tags, 2 authors" in first
     assert "<details><summary>Added (" in first and "- /news/first/" in first
     # A new article and a removed one: each list says what happened to which page.
     (site / "content/articles/2021/first.md").unlink()
@@ -160,10 +160,11 @@ def test_under_github_actions_a_build_writes_a_step_summary_of_pages_and_problem
         "---\ntitle: Second Story\ndate: 2021-05-01\nauthor: kate-michael\n---\nText.\n")
     assert run_cli("build", str(site), env=env).returncode == 0
     third = summary.read_text()[len(first) + len(failed):]
-    assert "### Pages: 1 added" in third and "removed" in third
+    assert "### Pages: 3 added" in third and "removed" in third  # the article, its month and the feed
     added, changed, removed = (third.split(f"<summary>{name}")[1].split("</details>")[0]
                                for name in ("Added", "Changed", "Removed"))
-    assert "- /news/second/" in added and "- /news/first/" in removed and "- /\n" in changed
+    assert "- /news/second/" in added and "- /2021/05/" in added and "- /news/first/" in removed
+    assert "- /\n" in changed
 
 
 def test_a_build_outside_github_actions_writes_no_summary(tmp_path):

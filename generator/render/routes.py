@@ -60,6 +60,7 @@ def plan(site: Site, report: Report) -> list[Route]:
         routes += listing("author", author.name, urls.author_url(ident), site.by_author[ident],
                            author.source, author=views.author_view(author, len(site.by_author[ident]), site.sizes),
                            fix="rename the author's file")
+    routes += _archives(site, listing)
     routes += _indexes(site)
     routes += _corrections(site, newest)
     routes += [_page(p) for p in site.pages]
@@ -169,6 +170,7 @@ def _listing_description(config, kind: str, title: str, author: dict | None) -> 
     return {"home": config.description, "section": f"{title}: the latest from {config.title}.",
             "tag": f"Articles tagged {title} in {config.title}.",
             "series": f"{title}: every part of the series, in order, from {config.title}.",
+            "year": f"Articles of {title} in {config.title}.", "month": f"Articles of {title} in {config.title}.",
             "author": f"Articles by {title} in {config.title}."}[kind]
 
 
@@ -202,6 +204,34 @@ def _indexes(site: Site) -> list[Route]:
               (tuple(Ref(i) for i in range(min(NOT_FOUND_LATEST, len(site.articles)))),)),
         Route(urls.ROBOTS, "robots.txt", "the generated robots.txt", _robots_context),
     ]
+
+
+def _archives(site: Site, listing: Callable) -> list[Route]:
+    """A listing for each year and month that has articles, and /archive/, which counts them."""
+    years: dict[int, dict[int, list[int]]] = {}
+    for index, placed in enumerate(site.placements):  # newest first, as each listing shows them
+        years.setdefault(placed.date.year, {}).setdefault(placed.date.month, []).append(index)
+    routes = []
+    summary = []
+    for year, months in years.items():
+        in_year = [index for indices in months.values() for index in indices]
+        routes += listing("year", str(year), urls.year_url(year), in_year, "the date archive")
+        for month, indices in months.items():
+            routes += listing("month", f"{dates.MONTHS[month - 1]} {year}", urls.month_url(year, month), indices,
+                              "the date archive")
+        summary.append((year, len(in_year), tuple((dates.MONTHS[month - 1], len(indices), urls.month_url(year, month))
+                                                  for month, indices in months.items())))
+    return routes + [Route(urls.ARCHIVE, "archive.html", "the date archive", _archive_context, (tuple(summary),),
+                           sitemap=True)]
+
+
+def _archive_context(config, site: dict, years: list) -> dict:
+    view = [{"year": year, "count": count, "url": urls.year_url(year),
+             "months": [{"name": name, "count": n, "url": url} for name, n, url in months]}
+            for year, count, months in years]
+    return {"site": site, "years": view,
+            "meta": views.meta(config, site, "archive", "Archive", urls.ARCHIVE,
+                               f"Every article in {config.title}, by year and month.")}
 
 
 def _corrections(site: Site, newest: str) -> list[Route]:

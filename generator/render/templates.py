@@ -21,7 +21,8 @@ except ImportError:  # pragma: no cover - markupsafe without its C extension, or
     _escape_inner = None
 
 TEMPLATES = ("base.html", "article.html", "listing.html", "tags.html", "authors.html", "page.html", "404.html",
-             "corrections.html", "redirect.html", "feed.xml", "sitemap.xml", "sitemap_index.xml", "robots.txt")
+             "corrections.html", "archive.html", "redirect.html", "feed.xml", "sitemap.xml", "sitemap_index.xml",
+             "robots.txt")
 
 
 class _Undefined(jinja2.StrictUndefined):
